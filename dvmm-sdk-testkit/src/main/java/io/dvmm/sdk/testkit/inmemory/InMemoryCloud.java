@@ -1,0 +1,207 @@
+package io.dvmm.sdk.testkit.inmemory;
+
+import io.dvmm.sdk.Inventory;
+import io.dvmm.sdk.PowerState;
+import io.dvmm.sdk.Snapshot;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The state behind the {@code inmemory} provider: one simulated hypervisor, named by the path
+ * of its URI ({@code inmemory:/default}, {@code inmemory:/ci-42}). Every connection to the same
+ * name in one JVM sees the same VMs, as clients of one real endpoint do. Seeded with templates,
+ * networks, datastores and hosts; thread-safe.
+ */
+public final class InMemoryCloud {
+    private static final Map<String, InMemoryCloud> CLOUDS = new ConcurrentHashMap<>();
+
+    /** The user name {@link io.dvmm.sdk.Credentials#password} must carry. */
+    public static final String USERNAME = "admin";
+    /** The password {@link io.dvmm.sdk.Credentials#password} must carry. */
+    public static final String PASSWORD = "inmemory";
+    /** The token id {@link io.dvmm.sdk.Credentials#apiToken} must carry. */
+    public static final String TOKEN_ID = "admin!sdk";
+    /** The token secret {@link io.dvmm.sdk.Credentials#apiToken} must carry. */
+    public static final String TOKEN_SECRET = "inmemory-token";
+
+    private final String name;
+    private final InMemoryFaults faults = new InMemoryFaults();
+    private final Map<String, VmRecord> vms = new ConcurrentHashMap<>();
+    private final Map<String, String> namesInUse = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong(100);
+    private final AtomicLong ips = new AtomicLong(10);
+    private final Inventory inventory;
+
+    private InMemoryCloud(String name) {
+        this.name = name;
+        this.inventory = seed();
+    }
+
+    /**
+     * @param name the cloud's name, the path of its URI without the leading slash
+     * @return the cloud of that name, created and seeded on first use
+     */
+    public static InMemoryCloud named(String name) {
+        return CLOUDS.computeIfAbsent(normalize(name), InMemoryCloud::new);
+    }
+
+    /**
+     * Forgets a cloud: the next connection to its name starts from the seed again.
+     *
+     * @param name the cloud's name
+     */
+    public static void drop(String name) {
+        CLOUDS.remove(normalize(name));
+    }
+
+    static String normalize(String name) {
+        String n = name == null ? "" : name;
+        while (n.startsWith("/")) {
+            n = n.substring(1);
+        }
+        return n.isEmpty() ? "default" : n;
+    }
+
+    private static Inventory seed() {
+        return new Inventory(
+                List.of(new Inventory.Datacenter("dc-1", "dc1")),
+                List.of(new Inventory.Cluster("cluster-1", "cluster1", "dc1")),
+                List.of(new Inventory.Host("host-1", "host1", "cluster1", true, 32, 131072),
+                        new Inventory.Host("host-2", "host2", "cluster1", true, 32, 131072)),
+                List.of(new Inventory.Datastore("ds-1", "datastore1", "lvmthin", 2L << 40, 1L << 40, false),
+                        new Inventory.Datastore("ds-2", "nfs-shared", "nfs", 8L << 40, 6L << 40, true)),
+                List.of(new Inventory.Network("net-1", "vm-network", "bridge"),
+                        new Inventory.Network("net-2", "backend", "bridge")),
+                List.of(new Inventory.ResourcePool("pool-1", "default"), new Inventory.ResourcePool("pool-2", "dev")),
+                List.of(new Inventory.Template("tpl-9000", "ubuntu-22.04", "host1", 2, 2048, 20),
+                        new Inventory.Template("tpl-9001", "debian-12", "host1", 1, 1024, 10),
+                        new Inventory.Template("tpl-9002", "windows-2022", "host2", 4, 8192, 60)));
+    }
+
+    /** @return the cloud's name */
+    public String name() {
+        return name;
+    }
+
+    /** @return the seeded inventory */
+    public Inventory inventory() {
+        return inventory;
+    }
+
+    /** @return the fault injection switches */
+    public InMemoryFaults faults() {
+        return faults;
+    }
+
+    /** @return how many VMs exist, templates excluded */
+    public int vmCount() {
+        return vms.size();
+    }
+
+    /**
+     * @param operation an operation name, such as {@code createVm}
+     * @return how many calls of it reached the cloud (after local validation passed)
+     */
+    public long requestCount(String operation) {
+        AtomicLong c = requests.get(operation);
+        return c == null ? 0 : c.get();
+    }
+
+    /** @return how many calls of any operation reached the cloud */
+    public long totalRequests() {
+        return requests.values().stream().mapToLong(AtomicLong::get).sum();
+    }
+
+    /** Removes every VM, fault and counter; the seed stays. */
+    public void reset() {
+        synchronized (this) {
+            vms.clear();
+            namesInUse.clear();
+        }
+        requests.clear();
+        faults.clear();
+    }
+
+    void countRequest(String operation) {
+        requests.computeIfAbsent(operation, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    /** Reserves a name and creates the VM record, or returns empty if the name is taken. */
+    synchronized Optional<VmRecord> reserve(String vmName, Inventory.Template template, String host) {
+        if (namesInUse.containsKey(vmName)) {
+            return Optional.empty();
+        }
+        String id = "vm-" + ids.incrementAndGet();
+        VmRecord r = new VmRecord(id, vmName, template, host);
+        vms.put(id, r);
+        namesInUse.put(vmName, id);
+        return Optional.of(r);
+    }
+
+    synchronized boolean remove(String id) {
+        VmRecord r = vms.remove(id);
+        if (r == null) {
+            return false;
+        }
+        namesInUse.remove(r.name, id);
+        return true;
+    }
+
+    VmRecord vm(String id) {
+        return vms.get(id);
+    }
+
+    List<VmRecord> allVms() {
+        return new ArrayList<>(vms.values());
+    }
+
+    String nextIp() {
+        long n = ips.incrementAndGet();
+        return "10.77." + ((n >> 8) & 0xff) + "." + Math.max(1, n & 0xff);
+    }
+
+    /** One VM's mutable state; guarded by its own monitor. */
+    static final class VmRecord {
+        final String id;
+        final String name;
+        final String template;
+        String host;
+        String rawState = "creating";
+        PowerState power = PowerState.POWERED_OFF;
+        int cpu;
+        long memoryMiB;
+        long diskGiB;
+        String datastore;
+        final List<String[]> nics = new ArrayList<>(); // {network, mac, staticIp or null}
+        final List<Long> extraDisks = new ArrayList<>();
+        final Map<String, String> metadata = new LinkedHashMap<>();
+        final Map<String, SnapshotRecord> snapshots = new LinkedHashMap<>();
+        String currentSnapshot;
+        long ipVisibleAtNanos = Long.MAX_VALUE;
+        String ip;
+        boolean locked = true;
+        Duration ipDelay = Duration.ZERO;
+
+        VmRecord(String id, String name, Inventory.Template template, String host) {
+            this.id = Objects.requireNonNull(id);
+            this.name = Objects.requireNonNull(name);
+            this.template = template.name();
+            this.host = host;
+            this.cpu = template.cpuCount();
+            this.memoryMiB = template.memoryMiB();
+            this.diskGiB = template.diskGiB();
+        }
+    }
+
+    /** A snapshot and the state it captured. */
+    record SnapshotRecord(Snapshot snapshot, PowerState power, int cpu, long memoryMiB) {
+    }
+}
