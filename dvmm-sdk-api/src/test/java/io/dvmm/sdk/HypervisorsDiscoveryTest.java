@@ -1,0 +1,67 @@
+package io.dvmm.sdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dvmm.sdk.spi.HypervisorProvider;
+import java.util.EnumSet;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class HypervisorsDiscoveryTest {
+
+    /** A provider registered by hand, as in a fat jar that lost META-INF/services. */
+    static final class HandMadeProvider implements HypervisorProvider {
+        @Override
+        public String type() {
+            return "handmade";
+        }
+
+        @Override
+        public Set<String> schemes() {
+            return Set.of("handmade", "hm");
+        }
+
+        @Override
+        public String displayName() {
+            return "Hand-registered test provider";
+        }
+
+        @Override
+        public Set<Capability> capabilities() {
+            return EnumSet.of(Capability.INVENTORY);
+        }
+
+        @Override
+        public Hypervisor connect(HypervisorConfig config) {
+            throw new UnsupportedCapabilityException(Capability.INVENTORY, ErrorContext.of("handmade", "connect"));
+        }
+    }
+
+    @AfterEach
+    void forget() {
+        Hypervisors.unregister("handmade");
+    }
+
+    @Test
+    void anUnknownTypeFailsListingTheProvidersFound() {
+        assertThatThrownBy(() -> Hypervisors.connect("nosuch://host", Credentials.none()))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessageContaining("no provider for 'nosuch'")
+                .hasMessageContaining("providers found: none")
+                .hasMessageContaining("dvmm-sdk-nosuch");
+    }
+
+    @Test
+    void aRegisteredProviderIsFoundByTypeAndScheme() {
+        Hypervisors.register(new HandMadeProvider());
+        assertThat(Hypervisors.providers()).extracting(HypervisorProvider::type).contains("handmade");
+        assertThat(Hypervisors.provider("HM")).map(HypervisorProvider::type).hasValue("handmade");
+        assertThat(Hypervisors.provider(java.net.URI.create("hm://x"))).isPresent();
+        assertThatThrownBy(() -> Hypervisors.connect("nosuch://host", Credentials.none()))
+                .hasMessageContaining("handmade [");
+        assertThat(Hypervisors.unregister("handmade")).isTrue();
+        assertThat(Hypervisors.provider("hm")).isEmpty();
+    }
+}
