@@ -79,7 +79,7 @@ final class InMemoryHypervisor extends AbstractHypervisor {
                 }
             }
         }
-        this.capabilities = Set.copyOf(caps);
+        this.capabilities = java.util.Collections.unmodifiableSet(caps);
     }
 
     private static long longProperty(HypervisorConfig config, String key, long dflt) {
