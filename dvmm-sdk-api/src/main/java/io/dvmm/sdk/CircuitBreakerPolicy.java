@@ -16,7 +16,23 @@ import java.util.Objects;
 public record CircuitBreakerPolicy(boolean enabled, float failureRateThreshold, int slidingWindowSize, int minimumCalls,
                                    Duration openDuration) {
 
-    // Validates the policy.
+    /**
+
+     * Validates the policy.
+
+     *
+
+     * @param enabled see the record component
+
+     * @param failureRateThreshold see the record component
+
+     * @param slidingWindowSize see the record component
+
+     * @param minimumCalls see the record component
+
+     * @param openDuration see the record component
+
+     */
     public CircuitBreakerPolicy {
         if (failureRateThreshold <= 0 || failureRateThreshold > 100) {
             throw new InvalidSpecException("circuitBreaker.failureRateThreshold", "must be in (0, 100]");

@@ -13,7 +13,15 @@ import java.util.Objects;
  * @param latency the round-trip time of the probe
  */
 public record ConnectionInfo(String provider, String product, String version, String apiVersion, Duration latency) {
-    // Validates the values.
+    /**
+     * Validates the values.
+     *
+     * @param provider see the record component
+     * @param product see the record component
+     * @param version see the record component
+     * @param apiVersion see the record component
+     * @param latency see the record component
+     */
     public ConnectionInfo {
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(product, "product");

@@ -10,7 +10,13 @@ import java.util.Objects;
  * @param datastore the datastore or storage it lives on
  */
 public record DiskInfo(String name, long sizeGiB, String datastore) {
-    // Validates the values.
+    /**
+     * Validates the values.
+     *
+     * @param name see the record component
+     * @param sizeGiB see the record component
+     * @param datastore see the record component
+     */
     public DiskInfo {
         Objects.requireNonNull(name, "name");
         datastore = datastore == null ? "" : datastore;

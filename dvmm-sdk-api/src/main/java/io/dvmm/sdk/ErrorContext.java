@@ -13,7 +13,21 @@ public record ErrorContext(String provider, String operation, String serverCode,
     /** A context that names nothing. */
     public static final ErrorContext EMPTY = new ErrorContext("", "", null, null);
 
-    // Normalizes {@code null} names to empty strings.
+    /**
+
+     * Normalizes {@code null} names to empty strings.
+
+     *
+
+     * @param provider see the record component
+
+     * @param operation see the record component
+
+     * @param serverCode see the record component
+
+     * @param serverMessage see the record component
+
+     */
     public ErrorContext {
         provider = provider == null ? "" : provider;
         operation = operation == null ? "" : operation;

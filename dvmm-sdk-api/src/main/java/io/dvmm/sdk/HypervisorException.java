@@ -14,7 +14,9 @@ import java.util.Optional;
 public class HypervisorException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** Provider, operation and server details; not serialized. */
     private final transient ErrorContext context;
+    /** Whether retrying may help. */
     private final boolean retryable;
 
     /**

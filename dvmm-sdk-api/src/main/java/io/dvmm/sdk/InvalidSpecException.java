@@ -9,7 +9,9 @@ import java.util.Objects;
 public class InvalidSpecException extends HypervisorException {
     private static final long serialVersionUID = 1L;
 
+    /** The offending field. */
     private final String field;
+    /** The rule it breaks. */
     private final String rule;
 
     /**

@@ -21,7 +21,27 @@ public record Inventory(List<Datacenter> datacenters, List<Cluster> clusters, Li
                         List<Datastore> datastores, List<Network> networks, List<ResourcePool> resourcePools,
                         List<Template> templates) {
 
-    // Copies every list.
+    /**
+
+     * Copies every list.
+
+     *
+
+     * @param datacenters see the record component
+
+     * @param clusters see the record component
+
+     * @param hosts see the record component
+
+     * @param datastores see the record component
+
+     * @param networks see the record component
+
+     * @param resourcePools see the record component
+
+     * @param templates see the record component
+
+     */
     public Inventory {
         datacenters = List.copyOf(datacenters);
         clusters = List.copyOf(clusters);
@@ -47,7 +67,12 @@ public record Inventory(List<Datacenter> datacenters, List<Cluster> clusters, Li
      * @param name its name
      */
     public record Datacenter(String id, String name) {
-        // Validates the values.
+        /**
+         * Validates the values.
+         *
+         * @param id see the record component
+         * @param name see the record component
+         */
         public Datacenter {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(name, "name");
@@ -62,7 +87,13 @@ public record Inventory(List<Datacenter> datacenters, List<Cluster> clusters, Li
      * @param datacenter the datacenter's name, or an empty string
      */
     public record Cluster(String id, String name, String datacenter) {
-        // Validates the values.
+        /**
+         * Validates the values.
+         *
+         * @param id see the record component
+         * @param name see the record component
+         * @param datacenter see the record component
+         */
         public Cluster {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(name, "name");
@@ -81,7 +112,16 @@ public record Inventory(List<Datacenter> datacenters, List<Cluster> clusters, Li
      * @param memoryMiB memory in MiB, or 0 if unknown
      */
     public record Host(String id, String name, String cluster, boolean online, int cpuCount, long memoryMiB) {
-        // Validates the values.
+        /**
+         * Validates the values.
+         *
+         * @param id see the record component
+         * @param name see the record component
+         * @param cluster see the record component
+         * @param online see the record component
+         * @param cpuCount see the record component
+         * @param memoryMiB see the record component
+         */
         public Host {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(name, "name");
@@ -100,7 +140,16 @@ public record Inventory(List<Datacenter> datacenters, List<Cluster> clusters, Li
      * @param shared whether every host of its cluster sees it
      */
     public record Datastore(String id, String name, String type, long capacityBytes, long freeBytes, boolean shared) {
-        // Validates the values.
+        /**
+         * Validates the values.
+         *
+         * @param id see the record component
+         * @param name see the record component
+         * @param type see the record component
+         * @param capacityBytes see the record component
+         * @param freeBytes see the record component
+         * @param shared see the record component
+         */
         public Datastore {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(name, "name");
@@ -116,7 +165,13 @@ public record Inventory(List<Datacenter> datacenters, List<Cluster> clusters, Li
      * @param type its type ({@code bridge}, {@code DistributedVirtualPortgroup}), or an empty string
      */
     public record Network(String id, String name, String type) {
-        // Validates the values.
+        /**
+         * Validates the values.
+         *
+         * @param id see the record component
+         * @param name see the record component
+         * @param type see the record component
+         */
         public Network {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(name, "name");
@@ -131,7 +186,12 @@ public record Inventory(List<Datacenter> datacenters, List<Cluster> clusters, Li
      * @param name its name
      */
     public record ResourcePool(String id, String name) {
-        // Validates the values.
+        /**
+         * Validates the values.
+         *
+         * @param id see the record component
+         * @param name see the record component
+         */
         public ResourcePool {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(name, "name");
@@ -149,7 +209,16 @@ public record Inventory(List<Datacenter> datacenters, List<Cluster> clusters, Li
      * @param diskGiB the size of its first disk in GiB, or 0 if unknown
      */
     public record Template(String id, String name, String host, int cpuCount, long memoryMiB, long diskGiB) {
-        // Validates the values.
+        /**
+         * Validates the values.
+         *
+         * @param id see the record component
+         * @param name see the record component
+         * @param host see the record component
+         * @param cpuCount see the record component
+         * @param memoryMiB see the record component
+         * @param diskGiB see the record component
+         */
         public Template {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(name, "name");

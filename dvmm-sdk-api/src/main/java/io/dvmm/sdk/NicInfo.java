@@ -12,7 +12,14 @@ import java.util.Objects;
  * @param ipAddresses the guest's addresses on it, as reported by the guest agent or tools
  */
 public record NicInfo(String name, String network, String macAddress, List<String> ipAddresses) {
-    // Copies the address list.
+    /**
+     * Copies the address list.
+     *
+     * @param name see the record component
+     * @param network see the record component
+     * @param macAddress see the record component
+     * @param ipAddresses see the record component
+     */
     public NicInfo {
         Objects.requireNonNull(name, "name");
         network = network == null ? "" : network;

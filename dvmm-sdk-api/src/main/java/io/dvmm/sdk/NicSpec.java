@@ -12,7 +12,19 @@ import java.util.Optional;
  */
 public record NicSpec(String network, IpConfig ip, String macAddress) {
 
-    // Defaults to DHCP.
+    /**
+
+     * Defaults to DHCP.
+
+     *
+
+     * @param network see the record component
+
+     * @param ip see the record component
+
+     * @param macAddress see the record component
+
+     */
     public NicSpec {
         ip = ip == null ? IpConfig.dhcp() : ip;
     }

@@ -10,7 +10,9 @@ import java.util.Optional;
 public class OperationFailedException extends HypervisorException {
     private static final long serialVersionUID = 1L;
 
+    /** The hypervisor's task id, or null. */
     private final String taskId;
+    /** The last lines of the task log. */
     private final List<String> logTail;
 
     /**

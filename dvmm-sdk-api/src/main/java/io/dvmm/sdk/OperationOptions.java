@@ -18,7 +18,17 @@ public record OperationOptions(Duration timeout, ProgressListener listener) {
 
     private static final OperationOptions DEFAULTS = new OperationOptions(null, ProgressListener.NONE);
 
-    // Validates the values.
+    /**
+
+     * Validates the values.
+
+     *
+
+     * @param timeout see the record component
+
+     * @param listener see the record component
+
+     */
     public OperationOptions {
         if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
             throw new InvalidSpecException("timeout", "must be positive");

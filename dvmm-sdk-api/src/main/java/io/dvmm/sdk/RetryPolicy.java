@@ -15,7 +15,21 @@ import java.util.Objects;
  */
 public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff, double multiplier) {
 
-    // Validates the policy.
+    /**
+
+     * Validates the policy.
+
+     *
+
+     * @param maxAttempts see the record component
+
+     * @param initialBackoff see the record component
+
+     * @param maxBackoff see the record component
+
+     * @param multiplier see the record component
+
+     */
     public RetryPolicy {
         if (maxAttempts < 1) {
             throw new InvalidSpecException("retry.maxAttempts", "must be at least 1");

@@ -14,7 +14,15 @@ import java.util.Optional;
  * @param parent the name of the snapshot it was taken after, or {@code null}
  */
 public record Snapshot(String name, String description, Instant createdAt, boolean includesMemory, String parent) {
-    // Validates the values.
+    /**
+     * Validates the values.
+     *
+     * @param name see the record component
+     * @param description see the record component
+     * @param createdAt see the record component
+     * @param includesMemory see the record component
+     * @param parent see the record component
+     */
     public Snapshot {
         Objects.requireNonNull(name, "name");
         description = description == null ? "" : description;

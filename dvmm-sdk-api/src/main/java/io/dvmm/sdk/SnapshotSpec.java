@@ -9,7 +9,19 @@ package io.dvmm.sdk;
  */
 public record SnapshotSpec(String name, String description, boolean includeMemory) {
 
-    // Validates the values.
+    /**
+
+     * Validates the values.
+
+     *
+
+     * @param name see the record component
+
+     * @param description see the record component
+
+     * @param includeMemory see the record component
+
+     */
     public SnapshotSpec {
         if (name == null || !name.matches("[A-Za-z][A-Za-z0-9_-]{0,39}")) {
             throw new InvalidSpecException("snapshot.name",

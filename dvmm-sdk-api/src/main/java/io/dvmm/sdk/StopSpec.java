@@ -13,7 +13,19 @@ import java.util.Objects;
  */
 public record StopSpec(boolean graceful, Duration gracefulTimeout, boolean forceAfterTimeout) {
 
-    // Validates the values.
+    /**
+
+     * Validates the values.
+
+     *
+
+     * @param graceful see the record component
+
+     * @param gracefulTimeout see the record component
+
+     * @param forceAfterTimeout see the record component
+
+     */
     public StopSpec {
         Objects.requireNonNull(gracefulTimeout, "gracefulTimeout");
         if (gracefulTimeout.isNegative()) {

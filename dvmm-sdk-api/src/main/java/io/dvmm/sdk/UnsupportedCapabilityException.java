@@ -9,6 +9,7 @@ import java.util.Objects;
 public class UnsupportedCapabilityException extends HypervisorException {
     private static final long serialVersionUID = 1L;
 
+    /** The capability the endpoint lacks. */
     private final Capability capability;
 
     /**

@@ -8,7 +8,15 @@ package io.dvmm.sdk;
  */
 public record VmId(String value) {
 
-    // Validates the id.
+    /**
+
+     * Validates the id.
+
+     *
+
+     * @param value see the record component
+
+     */
     public VmId {
         if (value == null || value.isBlank()) {
             throw new InvalidSpecException("vmId", "must not be empty");

@@ -12,7 +12,19 @@ import java.time.Duration;
  */
 public record Backoff(Duration first, Duration cap, double multiplier) {
 
-    // Validates the values.
+    /**
+
+     * Validates the values.
+
+     *
+
+     * @param first see the record component
+
+     * @param cap see the record component
+
+     * @param multiplier see the record component
+
+     */
     public Backoff {
         if (first.isNegative() || cap.compareTo(first) < 0 || multiplier < 1.0) {
             throw new IllegalArgumentException("need 0 <= first <= cap and multiplier >= 1");

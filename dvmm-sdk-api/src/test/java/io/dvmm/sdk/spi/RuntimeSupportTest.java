@@ -170,6 +170,25 @@ class RuntimeSupportTest {
     }
 
     @Test
+    void insecureIsAnExplicitOptInThatWarnsAndTouchesNoJvmDefault() throws Exception {
+        javax.net.ssl.SSLContext before = javax.net.ssl.SSLContext.getDefault();
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        TlsSupport.Material m;
+        try {
+            m = TlsSupport.create(TlsOptions.insecure(), "test", "https://lab:8006");
+        } finally {
+            System.setErr(err);
+        }
+        assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .contains("WARN").contains("verification is DISABLED for https://lab:8006");
+        assertThat(m.verifyHostname()).isFalse();
+        assertThat(javax.net.ssl.SSLContext.getDefault()).isSameAs(before);
+        assertThat(javax.net.ssl.HttpsURLConnection.getDefaultSSLSocketFactory()).isNotSameAs(m.sslContext().getSocketFactory());
+    }
+
+    @Test
     void aPinAcceptsExactlyThePinnedCertificate() throws Exception {
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init((KeyStore) null);
