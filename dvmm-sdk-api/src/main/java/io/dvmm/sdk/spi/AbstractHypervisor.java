@@ -19,6 +19,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -56,6 +58,7 @@ public abstract class AbstractHypervisor implements Hypervisor {
     private final boolean ownScheduler;
     private final ThreadPoolExecutor ownExecutor;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
 
     /**
      * @param providerType the provider type
@@ -135,13 +138,33 @@ public abstract class AbstractHypervisor implements Hypervisor {
         if (closed.get()) {
             return Futures.failed(new UnavailableException("connection is closed", ctx(operation)));
         }
-        if (capability == null) {
-            return Futures.guard(body);
-        }
-        return capabilities().thenCompose(caps -> caps.contains(capability)
+        CompletableFuture<T> result = capability == null ? Futures.guard(body)
+                : capabilities().thenCompose(caps -> caps.contains(capability)
                 ? Futures.guard(body)
                 : Futures.failed(new UnsupportedCapabilityException(capability,
                         "this " + providerType + " endpoint does not support " + capability, ctx(operation))));
+        return track(result, operation);
+    }
+
+    /**
+     * Remembers a pending operation so that {@link #close()} can fail it with
+     * {@link UnavailableException} instead of leaving its caller waiting forever.
+     *
+     * @param future the operation's future
+     * @param operation the SDK operation
+     * @param <T> the value type
+     * @return {@code future}
+     */
+    protected <T> CompletableFuture<T> track(CompletableFuture<T> future, String operation) {
+        if (future.isDone()) {
+            return future;
+        }
+        pending.add(future);
+        future.whenComplete((v, e) -> pending.remove(future));
+        if (closed.get()) {
+            future.completeExceptionally(new UnavailableException("connection was closed during " + operation, ctx(operation)));
+        }
+        return future;
     }
 
     /**
@@ -233,6 +256,9 @@ public abstract class AbstractHypervisor implements Hypervisor {
         try {
             closeTransport();
         } finally {
+            for (CompletableFuture<?> f : List.copyOf(pending)) {
+                f.completeExceptionally(new UnavailableException("connection was closed", ctx("close")));
+            }
             if (ownScheduler) {
                 scheduler.shutdownNow();
             }

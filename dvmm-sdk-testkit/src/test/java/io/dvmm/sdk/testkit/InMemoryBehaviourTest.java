@@ -87,6 +87,15 @@ class InMemoryBehaviourTest {
     }
 
     @Test
+    @WithInMemoryHypervisor(taskMillis = 60_000)
+    void closingFailsPendingOperationsInsteadOfLeavingThemHanging(Hypervisor hv) {
+        java.util.concurrent.CompletableFuture<VmInfo> pending = hv.createVm(spec("pending"));
+        hv.close();
+        assertThatThrownBy(() -> pending.get(10, java.util.concurrent.TimeUnit.SECONDS))
+                .hasCauseInstanceOf(io.dvmm.sdk.UnavailableException.class).hasMessageContaining("closed");
+    }
+
+    @Test
     void credentialsAreChecked() {
         String uri = "inmemory:/auth-" + System.nanoTime();
         try (Hypervisor ok = Hypervisors.connect(uri, Credentials.password(InMemoryCloud.USERNAME, InMemoryCloud.PASSWORD));
