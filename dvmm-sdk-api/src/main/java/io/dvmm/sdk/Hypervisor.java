@@ -12,9 +12,9 @@ import java.util.concurrent.CompletableFuture;
  * {@link Hypervisors#connect(HypervisorConfig)}, share it, and {@link #close()} it at the end.
  *
  * <p>Every remote operation returns a {@link CompletableFuture} that completes exceptionally
- * with a {@link HypervisorException} subclass on failure. Futures never complete on the caller's
- * thread while it is inside the call, and blocking transports run on a bounded pool, never on
- * the common pool. Long-running operations take {@link OperationOptions}: a deadline, a progress
+ * with a {@link HypervisorException} subclass on failure; a call never throws for a remote failure.
+ * Dependent stages run on SDK threads (or the caller's {@code Executor}): do not block in them.
+ * Blocking transports run on a bounded pool, never on the common pool nor the caller's thread. Long-running operations take {@link OperationOptions}: a deadline, a progress
  * listener; cancelling the future stops the local waiting and, where the connection has
  * {@link Capability#CANCEL_TASK}, the remote task.
  *
