@@ -12,6 +12,7 @@ module io.dvmm.sdk.testkit {
     exports io.dvmm.sdk.testkit;
     exports io.dvmm.sdk.testkit.inmemory;
     exports io.dvmm.sdk.testkit.contract;
+    exports io.dvmm.sdk.testkit.proxmox;
 
     opens io.dvmm.sdk.testkit.contract to org.junit.platform.commons;
 

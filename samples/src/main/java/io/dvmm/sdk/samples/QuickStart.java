@@ -16,6 +16,7 @@ import io.dvmm.sdk.TlsOptions;
 import io.dvmm.sdk.VmInfo;
 import io.dvmm.sdk.VmProvisionSpec;
 import io.dvmm.sdk.spi.Futures;
+import io.dvmm.sdk.testkit.proxmox.ProxmoxSimulator;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -44,6 +45,8 @@ import java.util.function.Function;
  *   --pin SHA256                     DVMM_TLS_PIN   (or --insecure, labs only)
  *   --name my-vm                     DVMM_VM_NAME
  * </pre>
+ * {@code --simulate proxmox} starts the testkit's Proxmox VE API simulator on loopback (HTTPS,
+ * self-signed certificate) and runs against it through the real provider and its REST transport.
  */
 public final class QuickStart {
     private final PrintStream out;
@@ -70,13 +73,19 @@ public final class QuickStart {
             opts = parse(args);
         } catch (IllegalArgumentException e) {
             out.println("error: " + e.getMessage());
-            out.println("usage: QuickStart [--uri URI] [--user U --password P | --token-id ID --token-secret S] "
+            out.println("usage: QuickStart [--simulate proxmox | --uri URI] [--user U --password P | --token-id ID --token-secret S] "
                     + "[--template T] [--network N] [--datastore D] [--pin SHA256 | --insecure] [--name NAME]");
             return 2;
         }
-        Target target = target(opts);
+        Target target;
+        try {
+            target = target(opts);
+        } catch (IllegalArgumentException e) {
+            out.println("error: " + e.getMessage());
+            return 2;
+        }
         out.println("DVMM SDK QuickStart: " + target.config.endpoint() + " (" + target.config.type() + ")");
-        try (Hypervisor hv = Hypervisors.connect(target.config)) {
+        try (AutoCloseable simulator = target.simulator; Hypervisor hv = Hypervisors.connect(target.config)) {
             var info = hv.testConnection().join();
             out.printf(Locale.ROOT, "Connected: %s %s (API %s) in %d ms%n", info.product(), info.version(), info.apiVersion(),
                     info.latency().toMillis());
@@ -138,10 +147,17 @@ public final class QuickStart {
             out.println();
             out.println("failed: " + cause.getClass().getSimpleName() + ": " + cause.getMessage());
             return 1;
+        } catch (Exception e) {
+            out.println("failed to stop the simulator: " + e);
+            return 1;
         }
     }
 
-    private record Target(HypervisorConfig config, String template, String network, String datastore, String vmName) {
+    private record Target(HypervisorConfig config, String template, String network, String datastore, String vmName,
+                          AutoCloseable simulator) {
+        Target(HypervisorConfig config, String template, String network, String datastore, String vmName) {
+            this(config, template, network, datastore, vmName, () -> { });
+        }
     }
 
     private Target target(Map<String, String> o) {
@@ -149,6 +165,21 @@ public final class QuickStart {
         String name = value(o, "name", "DVMM_VM_NAME");
         if (name == null) {
             name = "quickstart-" + UUID.randomUUID().toString().substring(0, 8);
+        }
+        String simulate = o.get("simulate");
+        if (simulate != null) {
+            if (!simulate.equals("proxmox")) {
+                throw new IllegalArgumentException("--simulate knows 'proxmox', not '" + simulate + "'");
+            }
+            ProxmoxSimulator sim = ProxmoxSimulator.builder().nodes(2).tls(true)
+                    .taskDuration(Duration.ofMillis(400)).agentDelay(Duration.ofMillis(800)).build().start();
+            out.println("Started the Proxmox VE API simulator at " + sim.baseUrl() + " (certificate SHA-256 "
+                    + sim.certificateSha256() + ")");
+            HypervisorConfig config = HypervisorConfig.builder(sim.sdkUri())
+                    .credentials(Credentials.apiToken(sim.apiTokenId(), sim.apiTokenSecret()))
+                    .tls(TlsOptions.pinSha256(sim.certificateSha256()))
+                    .build();
+            return new Target(config, sim.templateName(), sim.networkName(), sim.storageName(), name, sim);
         }
         if (uri == null) {
             // The embedded default: a simulated hypervisor inside this JVM, with realistic task times.

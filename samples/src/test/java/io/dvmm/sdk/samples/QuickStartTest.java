@@ -35,6 +35,15 @@ class QuickStartTest {
     }
 
     @Test
+    void runsTheRealProxmoxProviderAgainstTheEmbeddedSimulator() {
+        String out = run(Map.of("DVMM_VM_NAME", "qs-pve"), "--simulate", "proxmox");
+        assertThat(out).contains("Started the Proxmox VE API simulator at https://127.0.0.1:", "(proxmox)",
+                "Connected: Proxmox VE", "100% done", "name:     qs-pve", "state:    POWERED_ON",
+                "Stopped qs-pve: POWERED_OFF", "Deleted qs-pve", "QuickStart finished.");
+        assertThat(out).containsPattern("IP: +\\d+\\.\\d+\\.\\d+\\.\\d+");
+    }
+
+    @Test
     void reportsTypedFailuresWithoutSecrets() {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         int rc = new QuickStart(new PrintStream(buf, true, StandardCharsets.UTF_8), Map.<String, String>of()::get)

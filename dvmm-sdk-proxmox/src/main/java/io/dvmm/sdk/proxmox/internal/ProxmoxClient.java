@@ -1,0 +1,325 @@
+package io.dvmm.sdk.proxmox.internal;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
+import io.dvmm.sdk.AuthenticationException;
+import io.dvmm.sdk.Credentials;
+import io.dvmm.sdk.ErrorContext;
+import io.dvmm.sdk.HypervisorConfig;
+import io.dvmm.sdk.HypervisorException;
+import io.dvmm.sdk.InvalidSpecException;
+import io.dvmm.sdk.ProtocolException;
+import io.dvmm.sdk.spi.CallPolicy;
+import io.dvmm.sdk.spi.TlsSupport;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import okhttp3.Call;
+import okhttp3.Callback;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.FormBody;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The wire: one OkHttp client per connection, {@code /api2/json} requests with form bodies,
+ * authentication by API token or by ticket (cookie + CSRF token, renewed before its 2 h
+ * lifetime, one fresh login on a 401), and the {@code {"data":...}} envelope. Every request goes
+ * through the connection's {@link CallPolicy}; only GETs are retried on transient errors.
+ * Never logs headers, bodies or secrets.
+ */
+final class ProxmoxClient {
+    private static final Logger LOG = LoggerFactory.getLogger(ProxmoxClient.class);
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    static final int DEFAULT_PORT = 8006;
+
+    /** A ticket session: the cookie value, its CSRF token and when it was issued. */
+    private record Session(String ticket, String csrf, long issuedNanos) {
+        @Override
+        public String toString() {
+            return "Session[****]";
+        }
+    }
+
+    private final HttpUrl base;
+    private final OkHttpClient http;
+    private final CallPolicy calls;
+    private final Executor executor;
+    private final Credentials credentials;
+    private final String tokenHeader;
+    private final long renewAfterNanos;
+    private final Object sessionLock = new Object();
+    private Session session;
+    private CompletableFuture<Session> login;
+
+    ProxmoxClient(HypervisorConfig config, Executor executor, CallPolicy calls) {
+        this.calls = calls;
+        this.executor = executor;
+        this.credentials = config.credentials();
+        URI endpoint = config.endpoint();
+        String host = endpoint.getHost();
+        if (host == null || host.isBlank()) {
+            throw new InvalidSpecException("endpoint", "needs a host, such as proxmox://pve1:8006",
+                    ErrorContext.of(ProxmoxProvider.TYPE, "connect"));
+        }
+        this.base = new HttpUrl.Builder().scheme("https").host(host)
+                .port(endpoint.getPort() > 0 ? endpoint.getPort() : DEFAULT_PORT)
+                .addPathSegment("api2").addPathSegment("json").build();
+        switch (credentials.kind()) {
+            case API_TOKEN -> this.tokenHeader = "PVEAPIToken=" + credentials.principal().orElseThrow() + "="
+                    + credentials.secret().orElseThrow();
+            case PASSWORD -> this.tokenHeader = null;
+            default -> throw new InvalidSpecException("credentials",
+                    "Proxmox needs Credentials.apiToken(id, secret) or Credentials.password(user@realm, password)",
+                    ErrorContext.of(ProxmoxProvider.TYPE, "connect"));
+        }
+        this.renewAfterNanos = Duration.ofMinutes(Long.parseLong(config.property("proxmox.ticketRenewMinutes").orElse("60")))
+                .toNanos();
+        TlsSupport.Material tls = TlsSupport.create(config.tls(), ProxmoxProvider.TYPE, endpoint);
+        Dispatcher dispatcher = new Dispatcher();
+        dispatcher.setMaxRequests(config.maxConcurrentRequests());
+        dispatcher.setMaxRequestsPerHost(config.maxConcurrentRequests());
+        OkHttpClient.Builder b = new OkHttpClient.Builder()
+                .dispatcher(dispatcher)
+                .connectionPool(new ConnectionPool(Math.max(5, config.maxConcurrentRequests()), 30, TimeUnit.SECONDS))
+                .connectTimeout(config.connectTimeout())
+                .readTimeout(config.readTimeout())
+                .writeTimeout(config.readTimeout())
+                // OkHttp would silently repeat a POST on a stale connection; a repeated clone is a second VM.
+                .retryOnConnectionFailure(false)
+                .followRedirects(false)
+                .sslSocketFactory(tls.sslContext().getSocketFactory(), tls.trustManager());
+        if (!tls.verifyHostname()) {
+            // A pin identifies the certificate exactly (or the caller opted into insecure mode).
+            b.hostnameVerifier((hostname, sslSession) -> true);
+        }
+        this.http = b.build();
+    }
+
+    /** Builds a path below {@code /api2/json} from raw segments; each is escaped. */
+    static List<String> path(Object... segments) {
+        return java.util.Arrays.stream(segments).map(String::valueOf).toList();
+    }
+
+    CompletableFuture<JsonNode> get(String operation, List<String> path, Map<String, String> query) {
+        return calls.call(operation, true, () -> send(operation, "GET", path, query, null, true));
+    }
+
+    CompletableFuture<JsonNode> post(String operation, List<String> path, Map<String, String> form) {
+        return calls.call(operation, false, () -> send(operation, "POST", path, Map.of(), form, true));
+    }
+
+    CompletableFuture<JsonNode> put(String operation, List<String> path, Map<String, String> form) {
+        return calls.call(operation, false, () -> send(operation, "PUT", path, Map.of(), form, true));
+    }
+
+    /** DELETE takes its parameters in the query string; a body gets 501 "Unexpected content". */
+    CompletableFuture<JsonNode> delete(String operation, List<String> path, Map<String, String> query) {
+        return calls.call(operation, false, () -> send(operation, "DELETE", path, query, null, true));
+    }
+
+    private CompletableFuture<JsonNode> send(String operation, String method, List<String> path, Map<String, String> query,
+                                             Map<String, String> form, boolean mayRelogin) {
+        ErrorContext ctx = ErrorContext.of(ProxmoxProvider.TYPE, operation);
+        if (tokenHeader != null) {
+            return execute(ctx, method, path, query, form, null);
+        }
+        return session(ctx).thenCompose(s -> execute(ctx, method, path, query, form, s)
+                .exceptionallyCompose(e -> {
+                    Throwable cause = io.dvmm.sdk.spi.Futures.unwrap(e);
+                    if (mayRelogin && cause instanceof AuthenticationException ae && "401".equals(ae.serverCode().orElse(""))) {
+                        LOG.debug("ticket refused on {} {}; logging in again once", method, describe(path));
+                        invalidate(s);
+                        return send(operation, method, path, query, form, false);
+                    }
+                    return CompletableFuture.failedFuture(cause);
+                }));
+    }
+
+    private void invalidate(Session s) {
+        synchronized (sessionLock) {
+            if (session == s) {
+                session = null;
+            }
+        }
+    }
+
+    /** The current ticket; logs in (or renews) once for all concurrent callers. */
+    private CompletableFuture<Session> session(ErrorContext ctx) {
+        synchronized (sessionLock) {
+            Session s = session;
+            if (s != null && System.nanoTime() - s.issuedNanos() < renewAfterNanos) {
+                return CompletableFuture.completedFuture(s);
+            }
+            if (login != null && !login.isDone()) {
+                return login;
+            }
+            CompletableFuture<Session> f = s != null
+                    ? requestTicket(ctx, s.ticket()).exceptionallyCompose(e -> requestTicket(ctx, credentials.secret().orElseThrow()))
+                    : requestTicket(ctx, credentials.secret().orElseThrow());
+            login = f;
+            f.whenComplete((fresh, e) -> {
+                synchronized (sessionLock) {
+                    if (fresh != null) {
+                        session = fresh;
+                    }
+                }
+            });
+            return f;
+        }
+    }
+
+    private CompletableFuture<Session> requestTicket(ErrorContext ctx, String password) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("username", credentials.principal().orElseThrow());
+        form.put("password", password);
+        return execute(ctx.withOperation("login"), "POST", path("access", "ticket"), Map.of(), form, null).thenApply(data -> {
+            if (data.has("NeedTFA") && data.path("NeedTFA").asInt() == 1) {
+                throw new AuthenticationException("the user needs two-factor authentication; use an API token", ctx);
+            }
+            String ticket = data.path("ticket").asText(null);
+            String csrf = data.path("CSRFPreventionToken").asText(null);
+            if (ticket == null || csrf == null) {
+                throw new ProtocolException("login answered without ticket or CSRFPreventionToken", ctx);
+            }
+            LOG.debug("logged in to {} as {}", base.host(), credentials.principal().orElse(""));
+            return new Session(ticket, csrf, System.nanoTime());
+        });
+    }
+
+    private CompletableFuture<JsonNode> execute(ErrorContext ctx, String method, List<String> path, Map<String, String> query,
+                                                Map<String, String> form, Session s) {
+        HttpUrl.Builder url = base.newBuilder();
+        for (String segment : path) {
+            url.addPathSegment(segment);
+        }
+        query.forEach(url::addQueryParameter);
+        Request.Builder rb = new Request.Builder().url(url.build()).header("Accept", "application/json");
+        RequestBody body = null;
+        if (form != null) {
+            FormBody.Builder fb = new FormBody.Builder();
+            form.forEach(fb::add);
+            body = fb.build();
+        }
+        rb.method(method, body);
+        if (tokenHeader != null) {
+            rb.header("Authorization", tokenHeader);
+        } else if (s != null) {
+            rb.header("Cookie", "PVEAuthCookie=" + s.ticket());
+            if (!"GET".equals(method)) {
+                rb.header("CSRFPreventionToken", s.csrf());
+            }
+        }
+        CompletableFuture<JsonNode> result = new CompletableFuture<>();
+        long start = System.nanoTime();
+        String what = method + " " + describe(path);
+        Call call = http.newCall(rb.build());
+        result.whenComplete((v, e) -> {
+            if (result.isCancelled()) {
+                call.cancel();
+            }
+        });
+        call.enqueue(new Callback() {
+            @Override
+            public void onFailure(Call c, IOException e) {
+                LOG.debug("{} failed after {} ms: {}", what, elapsedMillis(start), e.toString());
+                complete(result, null, ProxmoxErrors.fromIo(e, ctx));
+            }
+
+            @Override
+            public void onResponse(Call c, Response response) {
+                try (response; ResponseBody rbody = response.body()) {
+                    String text = rbody == null ? "" : rbody.string();
+                    LOG.debug("{} -> {} in {} ms", what, response.code(), elapsedMillis(start));
+                    if (response.isSuccessful()) {
+                        complete(result, parseData(text, ctx), null);
+                    } else {
+                        complete(result, null, error(response, text, ctx));
+                    }
+                } catch (IOException e) {
+                    complete(result, null, ProxmoxErrors.fromIo(e, ctx));
+                } catch (HypervisorException e) {
+                    complete(result, null, e);
+                }
+            }
+        });
+        return result;
+    }
+
+    private void complete(CompletableFuture<JsonNode> f, JsonNode value, Throwable error) {
+        Runnable r = () -> {
+            if (error != null) {
+                f.completeExceptionally(error);
+            } else {
+                f.complete(value);
+            }
+        };
+        try {
+            executor.execute(r);
+        } catch (RejectedExecutionException e) {
+            r.run();
+        }
+    }
+
+    private static JsonNode parseData(String text, ErrorContext ctx) {
+        if (text.isEmpty()) {
+            return NullNode.getInstance();
+        }
+        try {
+            JsonNode root = JSON.readTree(text);
+            JsonNode data = root == null ? null : root.get("data");
+            return data == null ? NullNode.getInstance() : data;
+        } catch (IOException e) {
+            throw new ProtocolException("malformed JSON from the server: " + e.getMessage(), ctx, e);
+        }
+    }
+
+    private static HypervisorException error(Response response, String text, ErrorContext ctx) {
+        String message = response.message();
+        Map<String, String> fieldErrors = new LinkedHashMap<>();
+        try {
+            JsonNode root = text.isEmpty() ? null : JSON.readTree(text);
+            if (root != null) {
+                root.path("errors").properties().forEach(e -> fieldErrors.put(e.getKey(), e.getValue().asText()));
+                if ((message == null || message.isBlank()) && root.hasNonNull("message")) {
+                    message = root.get("message").asText();
+                }
+            }
+        } catch (IOException e) {
+            // The reason phrase is what counts; a non-JSON body (proxy error page) is ignored.
+        }
+        return ProxmoxErrors.fromResponse(response.code(), message, fieldErrors, ctx);
+    }
+
+    private static long elapsedMillis(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    private static String describe(List<String> path) {
+        return "/" + String.join("/", path);
+    }
+
+    /** Releases sockets and the dispatcher's threads. */
+    void close() {
+        http.dispatcher().cancelAll();
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
+    }
+}

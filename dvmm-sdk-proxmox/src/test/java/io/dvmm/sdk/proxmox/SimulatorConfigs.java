@@ -1,0 +1,28 @@
+package io.dvmm.sdk.proxmox;
+
+import io.dvmm.sdk.Credentials;
+import io.dvmm.sdk.HypervisorConfig;
+import io.dvmm.sdk.TlsOptions;
+import io.dvmm.sdk.testkit.proxmox.ProxmoxSimulator;
+
+/** Connection settings for the tests: the simulator over real HTTPS, its certificate pinned. */
+final class SimulatorConfigs {
+
+    private SimulatorConfigs() {
+    }
+
+    static HypervisorConfig.Builder token(ProxmoxSimulator sim) {
+        return base(sim).credentials(Credentials.apiToken(sim.apiTokenId(), sim.apiTokenSecret()));
+    }
+
+    static HypervisorConfig.Builder password(ProxmoxSimulator sim) {
+        return base(sim).credentials(Credentials.password(sim.username(), sim.password()));
+    }
+
+    private static HypervisorConfig.Builder base(ProxmoxSimulator sim) {
+        return HypervisorConfig.builder(sim.sdkUri())
+                .tls(TlsOptions.pinSha256(sim.certificateSha256()))
+                .property("proxmox.taskPollInitialMillis", "50")
+                .property("proxmox.taskPollMaxMillis", "500");
+    }
+}
