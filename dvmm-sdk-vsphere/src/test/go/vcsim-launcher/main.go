@@ -52,6 +52,7 @@ func main() {
 	delay := flag.Int("delay", 0, "milliseconds to delay every SOAP call")
 	template := flag.String("template", "", "turn the first VM into a powered-off template of this name, with one snapshot \"base\"")
 	dhcp := flag.Duration("dhcp", 300*time.Millisecond, "simulated DHCP: give powered-on VMs without an address one after about this long (0: off)")
+	templateDisk := flag.Int("template-disk-gib", 0, "grow the template's boot disk to this many GiB before its snapshot (0: keep vcsim's 1 MiB)")
 	pageCap := flag.Int("page-cap", 100, "the most objects RetrievePropertiesEx returns per page, like vCenter (0: no paging)")
 	flag.Parse()
 
@@ -95,7 +96,7 @@ func main() {
 	defer server.Close()
 
 	if *template != "" {
-		if err := makeTemplate(server.URL, *template); err != nil {
+		if err := makeTemplate(server.URL, *template, *templateDisk); err != nil {
 			fail("preparing template: %v", err)
 		}
 	}
@@ -128,8 +129,9 @@ func fail(format string, args ...interface{}) {
 	os.Exit(2)
 }
 
-// makeTemplate powers off the first VM (by name), snapshots it and marks it as a template.
-func makeTemplate(u *url.URL, name string) error {
+// makeTemplate powers off the first VM (by name), optionally grows its boot disk, snapshots it and
+// marks it as a template.
+func makeTemplate(u *url.URL, name string, diskGiB int) error {
 	ctx := context.Background()
 	c, err := govmomi.NewClient(ctx, u, true)
 	if err != nil {
@@ -150,6 +152,22 @@ func makeTemplate(u *url.URL, name string) error {
 	vm := vms[0]
 	if t, err := vm.PowerOff(ctx); err == nil {
 		_ = t.Wait(ctx)
+	}
+	if diskGiB > 0 {
+		devices, err := vm.Device(ctx)
+		if err != nil {
+			return err
+		}
+		disks := devices.SelectByType((*types.VirtualDisk)(nil))
+		if len(disks) == 0 {
+			return fmt.Errorf("template has no disk to grow")
+		}
+		disk := disks[0].(*types.VirtualDisk)
+		disk.CapacityInKB = int64(diskGiB) * 1024 * 1024
+		disk.CapacityInBytes = disk.CapacityInKB * 1024
+		if err := vm.EditDevice(ctx, disk); err != nil {
+			return err
+		}
 	}
 	t, err := vm.CreateSnapshot(ctx, "base", "template base", false, false)
 	if err != nil {

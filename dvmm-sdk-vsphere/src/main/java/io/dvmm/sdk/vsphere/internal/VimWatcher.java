@@ -52,10 +52,28 @@ final class VimWatcher implements AutoCloseable {
     private ManagedObjectReference collector;
     private int generation;
     private String version = "";
+    private volatile BooleanSupplier cancelled = () -> false;
+    private volatile java.util.function.Consumer<ManagedObjectReference> cancelTask = t -> { };
+    private volatile ManagedObjectReference runningTask;
 
     VimWatcher(VimConnection conn, String operation) {
         this.conn = conn;
         this.operation = operation;
+    }
+
+    /**
+     * Makes every wait of this watcher also end ({@link CancellationException}) once {@code when}
+     * turns true; a task being awaited then is handed to {@code cancelTask} (which must tolerate
+     * being called for a task it already cancelled).
+     */
+    void cancelWhen(BooleanSupplier when, java.util.function.Consumer<ManagedObjectReference> cancelTask) {
+        this.cancelled = when;
+        this.cancelTask = cancelTask;
+    }
+
+    /** The task {@link #awaitTask} is waiting for right now, if any; readable from any thread. */
+    ManagedObjectReference runningTask() {
+        return runningTask;
     }
 
     /** Starts watching {@code paths} of {@code obj}; the first wait delivers their current values. */
@@ -126,7 +144,7 @@ final class VimWatcher implements AutoCloseable {
                     return v;
                 }
             }
-            if (aborted.getAsBoolean()) {
+            if (aborted.getAsBoolean() || cancelled.getAsBoolean()) {
                 throw new CancellationException(operation + " cancelled while waiting for " + what);
             }
             if (!first && deadline.expired()) {
@@ -205,14 +223,25 @@ final class VimWatcher implements AutoCloseable {
      */
     Object awaitTask(ManagedObjectReference task, Deadline deadline, BooleanSupplier aborted, IntConsumer progress)
             throws RemoteException {
-        watch(task, "info");
-        Map<String, Object> v = await(task, props -> {
-            TaskInfo info = (TaskInfo) props.get("info");
-            if (info != null && info.getProgress() != null) {
-                progress.accept(info.getProgress());
+        runningTask = task;
+        Map<String, Object> v;
+        try {
+            watch(task, "info");
+            v = await(task, props -> {
+                TaskInfo info = (TaskInfo) props.get("info");
+                if (info != null && info.getProgress() != null) {
+                    progress.accept(info.getProgress());
+                }
+                return info != null && (info.getState() == TaskInfoState.success || info.getState() == TaskInfoState.error);
+            }, deadline, aborted, "task " + task.getVal());
+        } catch (CancellationException e) {
+            if (cancelled.getAsBoolean()) {
+                cancelTask.accept(task);
             }
-            return info != null && (info.getState() == TaskInfoState.success || info.getState() == TaskInfoState.error);
-        }, deadline, aborted, "task " + task.getVal());
+            throw e;
+        } finally {
+            runningTask = null;
+        }
         TaskInfo info = (TaskInfo) v.get("info");
         if (info == null) {
             throw new OperationTimeoutException("task " + task.getVal() + " vanished", ErrorContext.of(VimErrors.PROVIDER, operation));

@@ -19,7 +19,11 @@ import com.vmware.vim25.RetrieveResult;
 import com.vmware.vim25.ServiceContent;
 import com.vmware.vim25.VirtualDevice;
 import com.vmware.vim25.VirtualDeviceConfigSpec;
+import com.vmware.vim25.VirtualDeviceConfigSpecFileOperation;
 import com.vmware.vim25.VirtualDeviceConfigSpecOperation;
+import com.vmware.vim25.VirtualDisk;
+import com.vmware.vim25.VirtualDiskFlatVer2BackingInfo;
+import com.vmware.vim25.VirtualSCSIController;
 import com.vmware.vim25.VirtualEthernetCard;
 import com.vmware.vim25.VirtualEthernetCardNetworkBackingInfo;
 import com.vmware.vim25.VirtualMachineCloneSpec;
@@ -98,16 +102,23 @@ final class VsphereHypervisor extends AbstractHypervisor {
 
     static final Set<Capability> VCENTER_CAPABILITIES = Set.copyOf(EnumSet.of(Capability.INVENTORY, Capability.LIST_VMS,
             Capability.CLONE_FULL, Capability.CLONE_LINKED, Capability.GUEST_CUSTOMIZATION, Capability.CLOUD_INIT,
-            Capability.POWER, Capability.SUSPEND, Capability.RECONFIGURE, Capability.SNAPSHOTS, Capability.GUEST_IP,
-            Capability.DELETE));
-    /** A standalone ESXi host has no CloneVM_Task, so nothing that createVm needs. */
+            Capability.DISKS, Capability.POWER, Capability.SUSPEND, Capability.RECONFIGURE, Capability.SNAPSHOTS,
+            Capability.GUEST_IP, Capability.METADATA, Capability.DELETE, Capability.CANCEL_TASK));
+    /**
+     * A standalone ESXi host has no CloneVM_Task, so nothing that createVm needs (disks and
+     * metadata are set by createVm); its power tasks can still be cancelled.
+     */
     static final Set<Capability> ESXI_CAPABILITIES = Set.copyOf(EnumSet.of(Capability.INVENTORY, Capability.LIST_VMS,
             Capability.POWER, Capability.SUSPEND, Capability.RECONFIGURE, Capability.SNAPSHOTS, Capability.GUEST_IP,
-            Capability.DELETE));
+            Capability.DELETE, Capability.CANCEL_TASK));
 
     /** Characters a VM name may not hold on vSphere beyond the portable rules: datastore path delimiters. */
     private static final String FORBIDDEN_NAME_CHARS = "[]";
     private static final int LIST_PAGE_SIZE = 1000;
+    private static final long KIB_PER_GIB = 1024L * 1024L;
+    /** SCSI unit 7 is the controller's own. */
+    private static final int SCSI_CONTROLLER_UNIT = 7;
+    private static final int SCSI_UNITS = 16;
 
     private final VimConnection conn;
     private final AtomicReference<CompletableFuture<Set<Capability>>> capabilities = new AtomicReference<>();
@@ -287,7 +298,7 @@ final class VsphereHypervisor extends AbstractHypervisor {
             Map<ManagedObjectReference, String> hosts = new HashMap<>();
             List<ObjectContent> vms = new ArrayList<>();
             for (ObjectContent oc : conn.retrieveByType(LIST_PAGE_SIZE, List.of(
-                    VimConnection.props("VirtualMachine", VmMapper.VM_PROPS),
+                    VimConnection.props("VirtualMachine", VmMapper.LIST_PROPS),
                     VimConnection.props("HostSystem", "name")))) {
                 if ("HostSystem".equals(oc.getObj().getType())) {
                     Object n = VimCatalog.properties(oc).get("name");
@@ -396,9 +407,12 @@ final class VsphereHypervisor extends AbstractHypervisor {
         ProgressReporter progress = new ProgressReporter("createVm", options.listener());
         CompletableFuture<VmInfo> result = new CompletableFuture<>();
         AtomicBoolean abort = new AtomicBoolean();
+        CreateRun run = new CreateRun(spec, deadline, progress, () -> abort.get() || cancelled.get());
         result.whenComplete((v, e) -> {
             if (e != null) {
                 abort.set(true);
+                // Stop the clone on the server now rather than after the running long poll returns.
+                runQuietly(run::cancelClone);
             }
         });
         ScheduledFuture<?> timer = scheduler.schedule(() -> result.completeExceptionally(new OperationTimeoutException(
@@ -406,7 +420,6 @@ final class VsphereHypervisor extends AbstractHypervisor {
                 deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
         progress.report("validate", 0, "resolving template and placement");
         executor.execute(() -> {
-            CreateRun run = new CreateRun(spec, deadline, progress, () -> abort.get() || cancelled.get());
             try {
                 VmInfo vm = run.execute();
                 if (result.isDone()) {
@@ -436,8 +449,10 @@ final class VsphereHypervisor extends AbstractHypervisor {
         private final Deadline deadline;
         private final ProgressReporter progress;
         private final BooleanSupplier aborted;
-        private ManagedObjectReference cloneTask;
-        private ManagedObjectReference vm;
+        private volatile ManagedObjectReference cloneTask;
+        private volatile ManagedObjectReference vm;
+        /** Set once CancelTask was sent for the clone (or no longer may be): it is sent at most once. */
+        private final AtomicBoolean cloneCancelDone = new AtomicBoolean();
 
         CreateRun(VmProvisionSpec spec, Deadline deadline, ProgressReporter progress, BooleanSupplier aborted) {
             this.spec = spec;
@@ -467,6 +482,7 @@ final class VsphereHypervisor extends AbstractHypervisor {
                         + "' exists on this endpoint", ctx("createVm"));
             }
             Map<String, Object> details = templateDetails(template.ref());
+            checkDisks(cat, devices(details));
             Placed placed = place(cat, template, details);
             VsphereOptions vo = spec.providerOptions(VsphereOptions.class).orElse(null);
 
@@ -507,6 +523,7 @@ final class VsphereHypervisor extends AbstractHypervisor {
                 Object res = w.awaitTask(cloneTask, deadline, aborted,
                         p -> progress.reportSlice("clone", 5, 60, p, "cloning " + source.name()));
                 vm = (ManagedObjectReference) res;
+                cloneCancelDone.set(true);
                 cloneTask = null;
                 progress.report("configure", 60, "reading back " + vm.getVal());
                 List<String> paths = new ArrayList<>(List.of(VmMapper.VM_PROPS));
@@ -515,7 +532,7 @@ final class VsphereHypervisor extends AbstractHypervisor {
                 w.watch(vm, paths.toArray(String[]::new));
                 Map<String, Object> now = w.await(vm, p -> p.containsKey("name"), deadline, aborted, "VM " + vm.getVal());
 
-                VirtualMachineConfigSpec fix = missingConfig(now, config);
+                VirtualMachineConfigSpec fix = missingConfig(now, config, cat);
                 if (fix != null) {
                     progress.report("configure", 65, "applying configuration the clone did not");
                     ManagedObjectReference made = vm;
@@ -619,6 +636,7 @@ final class VsphereHypervisor extends AbstractHypervisor {
                 c.setAnnotation(vo.annotation().get());
             }
             List<OptionValue> extra = cloudInit();
+            spec.metadata().forEach((k, v) -> extra.add(VmMapper.metadataOption(k, v)));
             if (!extra.isEmpty()) {
                 c.setExtraConfig(extra.toArray(OptionValue[]::new));
             }
@@ -744,10 +762,132 @@ final class VsphereHypervisor extends AbstractHypervisor {
             return cs;
         }
 
-        /** What the server did not apply of the clone's config (vcsim 0.24 ignores CPU, memory and notes). */
-        private VirtualMachineConfigSpec missingConfig(Map<String, Object> now, VirtualMachineConfigSpec wanted) {
+        /**
+         * Checks the disks before any change: disk 0 may only grow the template's boot disk (and not
+         * on a linked clone), added disks need a SCSI controller with free units and a known datastore.
+         */
+        private void checkDisks(VimCatalog cat, VirtualDevice[] templateDevices) {
+            List<io.dvmm.sdk.DiskSpec> disks = spec.disks();
+            if (disks.isEmpty()) {
+                return;
+            }
+            VirtualDisk boot = firstDisk(templateDevices);
+            if (boot == null) {
+                throw new InvalidSpecException("disks[0]", "the template has no disk to resize", ctx("createVm"));
+            }
+            long have = VmMapper.capacityKiB(boot);
+            long want = disks.get(0).sizeGiB() * KIB_PER_GIB;
+            if (want < have) {
+                throw new InvalidSpecException("disks[0].sizeGiB", "can only grow the template's boot disk of "
+                        + (have + KIB_PER_GIB - 1) / KIB_PER_GIB + " GiB, was " + disks.get(0).sizeGiB(), ctx("createVm"));
+            }
+            if (want > have && spec.cloneMode() == CloneMode.LINKED) {
+                throw new InvalidSpecException("disks[0].sizeGiB", "a linked clone keeps the template's disk size ("
+                        + (have + KIB_PER_GIB - 1) / KIB_PER_GIB + " GiB)", ctx("createVm"));
+            }
+            for (int i = 1; i < disks.size(); i++) {
+                String field = "disks[" + i + "].datastore";
+                disks.get(i).datastoreName().ifPresent(ds -> cat.named("Datastore", ds).orElseThrow(() ->
+                        new InvalidSpecException(field, "no datastore named '" + ds + "'", ctx("createVm"))));
+            }
+            if (disks.size() > 1) {
+                VirtualSCSIController scsi = scsiController(templateDevices);
+                if (scsi == null) {
+                    throw new InvalidSpecException("disks[1]", "the template has no SCSI controller to add disks to", ctx("createVm"));
+                }
+                if (freeUnits(scsi, templateDevices).size() < disks.size() - 1) {
+                    throw new InvalidSpecException("disks", "the template's SCSI controller has room for "
+                            + freeUnits(scsi, templateDevices).size() + " more disks, " + (disks.size() - 1) + " asked", ctx("createVm"));
+                }
+            }
+        }
+
+        /** The device changes for the disks: grow the clone's boot disk, add the others (thin) on its SCSI controller. */
+        private List<VirtualDeviceConfigSpec> diskChanges(VirtualDevice[] vmDevices) {
+            List<io.dvmm.sdk.DiskSpec> disks = spec.disks();
+            List<VirtualDeviceConfigSpec> out = new ArrayList<>();
+            if (disks.isEmpty()) {
+                return out;
+            }
+            VirtualDisk boot = firstDisk(vmDevices);
+            long want = disks.get(0).sizeGiB() * KIB_PER_GIB;
+            if (boot != null && want > VmMapper.capacityKiB(boot)) {
+                VirtualDisk grown = new VirtualDisk();
+                grown.setKey(boot.getKey());
+                grown.setDeviceInfo(boot.getDeviceInfo());
+                grown.setBacking(boot.getBacking());
+                grown.setConnectable(boot.getConnectable());
+                grown.setControllerKey(boot.getControllerKey());
+                grown.setUnitNumber(boot.getUnitNumber());
+                grown.setCapacityInKB(want);
+                grown.setCapacityInBytes(want * 1024);
+                VirtualDeviceConfigSpec edit = new VirtualDeviceConfigSpec();
+                edit.setOperation(VirtualDeviceConfigSpecOperation.edit);
+                edit.setDevice(grown);
+                out.add(edit);
+            }
+            if (disks.size() > 1) {
+                VirtualSCSIController scsi = scsiController(vmDevices);
+                if (scsi == null) {
+                    throw new InvalidSpecException("disks[1]", "the clone has no SCSI controller to add disks to", ctx("createVm"));
+                }
+                List<Integer> units = freeUnits(scsi, vmDevices);
+                for (int i = 1; i < disks.size(); i++) {
+                    if (units.isEmpty()) {
+                        throw new InvalidSpecException("disks", "no free unit left on the clone's SCSI controller", ctx("createVm"));
+                    }
+                    io.dvmm.sdk.DiskSpec d = disks.get(i);
+                    VirtualDiskFlatVer2BackingInfo backing = new VirtualDiskFlatVer2BackingInfo();
+                    // "[ds]" puts the file in the VM's folder on that datastore; "" next to the VM.
+                    backing.setFileName(d.datastoreName().map(ds -> "[" + ds + "]").orElse(""));
+                    backing.setDiskMode("persistent");
+                    backing.setThinProvisioned(Boolean.TRUE);
+                    VirtualDisk disk = new VirtualDisk();
+                    disk.setKey(-200 - i);
+                    disk.setControllerKey(scsi.getKey());
+                    disk.setUnitNumber(units.remove(0));
+                    disk.setCapacityInKB(d.sizeGiB() * KIB_PER_GIB);
+                    disk.setCapacityInBytes(d.sizeGiB() * KIB_PER_GIB * 1024);
+                    disk.setBacking(backing);
+                    VirtualDeviceConfigSpec add = new VirtualDeviceConfigSpec();
+                    add.setOperation(VirtualDeviceConfigSpecOperation.add);
+                    add.setFileOperation(VirtualDeviceConfigSpecFileOperation.create);
+                    add.setDevice(disk);
+                    out.add(add);
+                }
+            }
+            return out;
+        }
+
+        /** Sends CancelTask for a clone still running, once; a no-op after it finished or was cancelled. */
+        void cancelClone() {
+            ManagedObjectReference t = cloneTask;
+            if (t != null && vm == null && cloneCancelDone.compareAndSet(false, true)) {
+                cancelTask(t, "createVm");
+            }
+        }
+
+        /** What the server did not apply of the clone's config (vcsim 0.24 ignores CPU, memory and notes), plus the disks. */
+        private VirtualMachineConfigSpec missingConfig(Map<String, Object> now, VirtualMachineConfigSpec wanted, VimCatalog cat) {
             VirtualMachineConfigSpec fix = new VirtualMachineConfigSpec();
             boolean any = false;
+            Map<String, String> meta = VmMapper.metadata(now.get("config.extraConfig"));
+            List<OptionValue> missingMeta = new ArrayList<>();
+            spec.metadata().forEach((k, v) -> {
+                if (!v.equals(meta.get(k))) {
+                    missingMeta.add(VmMapper.metadataOption(k, v));
+                }
+            });
+            if (!missingMeta.isEmpty()) {
+                fix.setExtraConfig(missingMeta.toArray(OptionValue[]::new));
+                any = true;
+            }
+            List<VirtualDeviceConfigSpec> disks = diskChanges(
+                    now.get("config.hardware.device") instanceof ArrayOfVirtualDevice a ? a.getVirtualDevice() : null);
+            if (!disks.isEmpty()) {
+                fix.setDeviceChange(disks.toArray(VirtualDeviceConfigSpec[]::new));
+                any = true;
+            }
             if (wanted.getNumCPUs() != null && !(now.get("config.hardware.numCPU") instanceof Number n && n.intValue() == wanted.getNumCPUs())) {
                 fix.setNumCPUs(wanted.getNumCPUs());
                 any = true;
@@ -766,11 +906,13 @@ final class VsphereHypervisor extends AbstractHypervisor {
         /** Removes what this run made: waits out a clone still running, powers the VM off, destroys it. */
         void rollback(String why) {
             if (vm == null && cloneTask == null) {
+                cloneCancelDone.set(true);
                 return;
             }
             Deadline cleanup = Deadline.after(config.operationTimeout());
             try (VimWatcher w = new VimWatcher(conn, "createVm-rollback")) {
                 if (vm == null) {
+                    cancelClone(); // a clone still running: stop it, then see whether it made a VM anyway
                     try {
                         vm = (ManagedObjectReference) w.awaitTask(cloneTask, cleanup, () -> false, p -> { });
                     } catch (HypervisorException e) {
@@ -791,6 +933,76 @@ final class VsphereHypervisor extends AbstractHypervisor {
 
     private record Placed(ManagedObjectReference folder, ManagedObjectReference pool, ManagedObjectReference host,
                           ManagedObjectReference datastore) {
+    }
+
+    /** Asks the server to cancel a task, best effort: a finished or non-cancellable task refuses, which is fine. */
+    private void cancelTask(ManagedObjectReference task, String operation) {
+        try {
+            conn.call((s, c) -> {
+                s.cancelTask(task);
+                return null;
+            });
+            LOG.debug("{}: cancelled task {}", operation, task.getVal());
+        } catch (RemoteException | RuntimeException e) {
+            LOG.debug("{}: CancelTask of {} refused: {}", operation, task.getVal(), e.getMessage());
+        }
+    }
+
+    /** Runs a cleanup step on the executor, or not at all when the connection is closing. */
+    private void runQuietly(Runnable step) {
+        try {
+            executor.execute(step);
+        } catch (RuntimeException e) {
+            LOG.debug("not run: {}", e.getMessage());
+        }
+    }
+
+    private static VirtualDisk firstDisk(VirtualDevice[] devices) {
+        if (devices != null) {
+            for (VirtualDevice d : devices) {
+                if (d instanceof VirtualDisk disk) {
+                    return disk;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The SCSI controller holding the boot disk, else the first one. */
+    private static VirtualSCSIController scsiController(VirtualDevice[] devices) {
+        if (devices == null) {
+            return null;
+        }
+        VirtualDisk boot = firstDisk(devices);
+        VirtualSCSIController first = null;
+        for (VirtualDevice d : devices) {
+            if (d instanceof VirtualSCSIController c) {
+                if (boot != null && boot.getControllerKey() != null && boot.getControllerKey() == c.getKey()) {
+                    return c;
+                }
+                if (first == null) {
+                    first = c;
+                }
+            }
+        }
+        return first;
+    }
+
+    private static List<Integer> freeUnits(VirtualSCSIController scsi, VirtualDevice[] devices) {
+        java.util.Set<Integer> used = new java.util.HashSet<>();
+        used.add(scsi.getScsiCtlrUnitNumber() == null ? SCSI_CONTROLLER_UNIT : scsi.getScsiCtlrUnitNumber());
+        for (VirtualDevice d : devices) {
+            if (d.getControllerKey() != null && d.getControllerKey() == scsi.getKey() && d.getUnitNumber() != null) {
+                used.add(d.getUnitNumber());
+            }
+        }
+        List<Integer> free = new ArrayList<>();
+        for (int u = 0; u < SCSI_UNITS; u++) {
+            if (!used.contains(u)) {
+                free.add(u);
+            }
+        }
+        return free;
     }
 
     private static OptionValue option(String key, String value) {
@@ -853,18 +1065,46 @@ final class VsphereHypervisor extends AbstractHypervisor {
     /** Runs a VM operation on the executor with a deadline; the body gets the VM's current values. */
     private CompletableFuture<VmInfo> vmOperation(Capability cap, String operation, VmId id, OperationOptions options,
                                                   VmTask body) {
-        return guarded(cap, operation, () -> blocking(operation, false, () -> {
+        AtomicBoolean cancelled = new AtomicBoolean();
+        AtomicReference<VimWatcher> watcher = new AtomicReference<>();
+        Set<String> cancelSent = ConcurrentHashMap.newKeySet();
+        java.util.function.Consumer<ManagedObjectReference> cancelOnce = t -> {
+            if (cancelSent.add(t.getVal())) {
+                cancelTask(t, operation);
+            }
+        };
+        CompletableFuture<VmInfo> f = guarded(cap, operation, () -> blocking(operation, false, () -> {
             Deadline deadline = deadline(options);
             ProgressReporter progress = new ProgressReporter(operation, options.listener());
             ManagedObjectReference ref = VmMapper.vmRef(id);
             Map<String, Object> now = vmProps(id, operation);
-            progress.report("start", 0, operation + " " + id);
             try (VimWatcher w = new VimWatcher(conn, operation)) {
+                w.cancelWhen(cancelled::get, cancelOnce);
+                watcher.set(w);
+                if (cancelled.get()) {
+                    throw new CancellationException(operation + " cancelled");
+                }
+                // A cancel from here on (even while the task request is on the wire) cancels the task.
+                progress.report("start", 0, operation + " " + id);
                 boolean changed = body.run(ref, now, w, deadline);
                 progress.report("done", 100, operation + " " + id);
                 return changed ? vmInfo(id, operation) : VmMapper.toVmInfo(ref, now, this::hostName);
+            } finally {
+                watcher.set(null);
             }
         }));
+        // Cancelling the caller's future cancels the task running on the server, where it still runs.
+        f.whenComplete((v, e) -> {
+            if (f.isCancelled()) {
+                cancelled.set(true);
+                VimWatcher w = watcher.get();
+                ManagedObjectReference task = w == null ? null : w.runningTask();
+                if (task != null) {
+                    runQuietly(() -> cancelOnce.accept(task));
+                }
+            }
+        });
+        return f;
     }
 
     @FunctionalInterface
