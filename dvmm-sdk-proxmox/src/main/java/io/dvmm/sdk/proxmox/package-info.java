@@ -14,6 +14,13 @@
  * {@code ipconfigN} per NIC. The hostname is the VM name. Custom cloud-init user data needs a
  * snippet volume and is refused with {@link io.dvmm.sdk.InvalidSpecException}.
  *
+ * <p>HA-managed VMs ({@code ha.managed} in {@code status/current}, state other than
+ * {@code ignored}) are started and stopped by setting the HA resource's requested state
+ * ({@code PUT /cluster/ha/resources/vm:N}) and waiting for the VM's actual state; the HA manager
+ * stops a VM by a shutdown with its own timeout. Deleting an HA VM removes its HA resource first.
+ * Cancelling the future of a power operation, delete, reconfigure or snapshot operation stops the
+ * running PVE task ({@code DELETE /nodes/{node}/tasks/{upid}}) and the polling.
+ *
  * <p>Connection properties ({@link io.dvmm.sdk.HypervisorConfig#property(String)}):
  * {@code proxmox.vmidMin}/{@code proxmox.vmidMax} (VMID range, default 100000-999999),
  * {@code proxmox.taskPollInitialMillis} (100), {@code proxmox.taskPollMaxMillis} (2000),

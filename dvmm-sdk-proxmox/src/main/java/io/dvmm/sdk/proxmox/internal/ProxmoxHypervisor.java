@@ -31,10 +31,13 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * A connection to one Proxmox VE cluster. VM ids are VMIDs ({@code "101"}); the node of each VM
@@ -46,6 +49,8 @@ final class ProxmoxHypervisor extends AbstractHypervisor {
 
     final ProxmoxClient client;
     final TaskWaiter tasks;
+    /** Back-off of the polls of a VM's actual state (HA-managed start and stop). */
+    private final Backoff stateBackoff;
     private final Map<Integer, String> nodeOfVm = new ConcurrentHashMap<>();
     private final Map<String, CachedBridges> bridges = new ConcurrentHashMap<>();
     private final CloneProvisioning provisioning;
@@ -61,7 +66,8 @@ final class ProxmoxHypervisor extends AbstractHypervisor {
         this.client = new ProxmoxClient(config, executor, calls);
         long first = Long.parseLong(config.property("proxmox.taskPollInitialMillis").orElse("100"));
         long max = Long.parseLong(config.property("proxmox.taskPollMaxMillis").orElse("2000"));
-        this.tasks = new TaskWaiter(client, poller, new Backoff(Duration.ofMillis(first), Duration.ofMillis(Math.max(first, max)), 1.5));
+        this.stateBackoff = new Backoff(Duration.ofMillis(first), Duration.ofMillis(Math.max(first, max)), 1.5);
+        this.tasks = new TaskWaiter(client, poller, stateBackoff);
         this.provisioning = new CloneProvisioning(this, config);
     }
 
@@ -377,28 +383,96 @@ final class ProxmoxHypervisor extends AbstractHypervisor {
 
     // ---- power ------------------------------------------------------------------------------------
 
-    /** Sends a task-returning request, waits for the task, then reads the VM. */
+    /**
+     * Runs an operation the caller can cancel: cancelling the returned future cancels the run,
+     * which stops the PVE task being waited for ({@code DELETE /nodes/{node}/tasks/{upid}}) and
+     * the polling, and sends no further request.
+     */
+    private <T> CompletableFuture<T> cancellable(Capability capability, String operation,
+                                                 Function<OperationRun, CompletableFuture<T>> body) {
+        OperationRun run = new OperationRun(operation);
+        return run.boundTo(guarded(capability, operation, () -> body.apply(run)));
+    }
+
+    /**
+     * Waits for the task a request answered with, as part of {@code run}; an answer that is no
+     * UPID (finished synchronously) passes through. A task whose UPID arrives after the run was
+     * cancelled is stopped at once.
+     */
+    CompletableFuture<JsonNode> awaitTask(String operation, JsonNode answer, Deadline deadline, OperationRun run) {
+        if (!ProxmoxMapper.isUpid(answer)) {
+            return CompletableFuture.completedFuture(answer);
+        }
+        String upid = answer.asText();
+        if (run.isCancelled()) {
+            tasks.stop(operation, ProxmoxMapper.upidNode(upid), upid);
+            return CompletableFuture.failedFuture(new CancellationException(operation + " was cancelled"));
+        }
+        return run.waitFor(tasks.await(operation, upid, deadline));
+    }
+
+    /** Sends a task-returning request and waits for the task. */
     CompletableFuture<JsonNode> runTask(String operation, List<String> path, Map<String, String> form, Deadline deadline,
-                                        ProgressReporter progress, String stage) {
+                                        ProgressReporter progress, String stage, OperationRun run) {
+        run.check();
         progress.report(stage, -1, "sent " + path.get(path.size() - 1));
-        return client.post(operation, path, form).thenCompose(upid -> ProxmoxMapper.isUpid(upid)
-                ? tasks.await(operation, upid.asText(), deadline)
-                : CompletableFuture.completedFuture(upid));
+        return client.post(operation, path, form).thenCompose(upid -> awaitTask(operation, upid, deadline, run));
+    }
+
+    static PowerState powerStateOf(JsonNode s) {
+        return ProxmoxMapper.powerState(ProxmoxMapper.asText(s.get("status"), ""),
+                ProxmoxMapper.asText(s.get("qmpstatus"), null), ProxmoxMapper.asText(s.get("lock"), null));
+    }
+
+    /** Whether {@code status/current} says the VM is an HA resource (in any requested state). */
+    static boolean haConfigured(JsonNode status) {
+        JsonNode ha = status.get("ha");
+        return ha != null && ProxmoxMapper.asBool(ha.get("managed"));
+    }
+
+    /** Whether start and stop of the VM go through the HA manager ({@code ignored} resources bypass it). */
+    static boolean haManaged(JsonNode status) {
+        return haConfigured(status) && !"ignored".equals(ProxmoxMapper.asText(status.get("ha").get("state"), ""));
+    }
+
+    static List<String> haResourcePath(int vmid) {
+        return ProxmoxClient.path("cluster", "ha", "resources", "vm:" + vmid);
+    }
+
+    /**
+     * Starts or stops an HA-managed VM. {@code status/start|stop} would only answer with a
+     * {@code hastart}/{@code hastop} task that ends at once while the HA manager acts later, so the
+     * HA resource's requested state is set instead and the VM's actual state is polled until it
+     * matches. The HA manager stops a VM by a shutdown with its own timeout.
+     */
+    private CompletableFuture<JsonNode> requestHaState(String operation, String node, int vmid, String haState, PowerState wanted,
+                                                       Deadline d, ProgressReporter p, String stage, OperationRun run) {
+        run.check();
+        p.report(stage, -1, "requested HA state " + haState + " for vm:" + vmid);
+        return client.put(operation, haResourcePath(vmid), Map.of("state", haState)).thenCompose(x -> {
+            run.check();
+            return run.waitFor(poller.until(ctx(operation), "VM " + vmid + " to be " + wanted + " (HA state " + haState + ")",
+                    stateBackoff, d, () -> status(operation, node, vmid)
+                            .thenApply(s -> powerStateOf(s) == wanted ? Optional.of(s) : Optional.<JsonNode>empty())));
+        });
     }
 
     @Override
     public CompletableFuture<VmInfo> startVm(VmId id, OperationOptions options) {
-        return guarded(Capability.POWER, "startVm", () -> {
+        return cancellable(Capability.POWER, "startVm", run -> {
             Deadline d = deadline(options);
             ProgressReporter p = new ProgressReporter("startVm", options.listener());
             return onVm("startVm", id, (node, vmid) -> status("startVm", node, vmid).thenCompose(s -> {
-                PowerState st = ProxmoxMapper.powerState(ProxmoxMapper.asText(s.get("status"), ""),
-                        ProxmoxMapper.asText(s.get("qmpstatus"), null), ProxmoxMapper.asText(s.get("lock"), null));
+                PowerState st = powerStateOf(s);
                 if (st == PowerState.POWERED_ON) {
                     return details("startVm", node, vmid);
                 }
-                String action = st == PowerState.SUSPENDED && "running".equals(ProxmoxMapper.asText(s.get("status"), "")) ? "resume" : "start";
-                return runTask("startVm", vmPath(node, vmid, "status", action), Map.of(), d, p, "start")
+                boolean paused = st == PowerState.SUSPENDED && "running".equals(ProxmoxMapper.asText(s.get("status"), ""));
+                if (!paused && haManaged(s)) {
+                    return requestHaState("startVm", node, vmid, "started", PowerState.POWERED_ON, d, p, "start", run)
+                            .thenCompose(x -> details("startVm", node, vmid));
+                }
+                return runTask("startVm", vmPath(node, vmid, "status", paused ? "resume" : "start"), Map.of(), d, p, "start", run)
                         .thenCompose(x -> details("startVm", node, vmid));
             })).whenComplete((v, e) -> finish(p, "start", e));
         });
@@ -412,12 +486,16 @@ final class ProxmoxHypervisor extends AbstractHypervisor {
 
     @Override
     public CompletableFuture<VmInfo> stopVm(VmId id, StopSpec how, OperationOptions options) {
-        return guarded(Capability.POWER, "stopVm", () -> {
+        return cancellable(Capability.POWER, "stopVm", run -> {
             Deadline d = deadline(options);
             ProgressReporter p = new ProgressReporter("stopVm", options.listener());
             return onVm("stopVm", id, (node, vmid) -> status("stopVm", node, vmid).thenCompose(s -> {
                 if ("stopped".equals(ProxmoxMapper.asText(s.get("status"), ""))) {
                     return details("stopVm", node, vmid);
+                }
+                if (haManaged(s)) {
+                    return requestHaState("stopVm", node, vmid, "stopped", PowerState.POWERED_OFF, d, p, "stop", run)
+                            .thenCompose(x -> details("stopVm", node, vmid));
                 }
                 Map<String, String> form = new LinkedHashMap<>();
                 String action = "stop";
@@ -428,62 +506,60 @@ final class ProxmoxHypervisor extends AbstractHypervisor {
                         form.put("forceStop", "1");
                     }
                 }
-                return runTask("stopVm", vmPath(node, vmid, "status", action), form, d, p, action)
+                return runTask("stopVm", vmPath(node, vmid, "status", action), form, d, p, action, run)
                         .thenCompose(x -> details("stopVm", node, vmid));
             })).whenComplete((v, e) -> finish(p, "stop", e));
         });
     }
 
     private CompletableFuture<VmInfo> requireRunningThen(String operation, VmId id, OperationOptions options, String action,
-                                                         boolean mustBePaused) {
+                                                         boolean mustBePaused, OperationRun run) {
         Deadline d = deadline(options);
         ProgressReporter p = new ProgressReporter(operation, options.listener());
         return onVm(operation, id, (node, vmid) -> status(operation, node, vmid).thenCompose(s -> {
-            PowerState st = ProxmoxMapper.powerState(ProxmoxMapper.asText(s.get("status"), ""),
-                    ProxmoxMapper.asText(s.get("qmpstatus"), null), ProxmoxMapper.asText(s.get("lock"), null));
+            PowerState st = powerStateOf(s);
             PowerState wanted = mustBePaused ? PowerState.SUSPENDED : PowerState.POWERED_ON;
             if (st != wanted) {
                 return CompletableFuture.<VmInfo>failedFuture(new ConflictException("VM " + vmid + " is " + st + ", "
                         + operation + " needs it " + wanted, io.dvmm.sdk.ErrorContext.of(ProxmoxProvider.TYPE, operation)));
             }
-            return runTask(operation, vmPath(node, vmid, "status", action), Map.of(), d, p, action)
+            return runTask(operation, vmPath(node, vmid, "status", action), Map.of(), d, p, action, run)
                     .thenCompose(x -> details(operation, node, vmid));
         })).whenComplete((v, e) -> finish(p, action, e));
     }
 
     @Override
     public CompletableFuture<VmInfo> restartVm(VmId id, OperationOptions options) {
-        return guarded(Capability.POWER, "restartVm", () -> requireRunningThen("restartVm", id, options, "reboot", false));
+        return cancellable(Capability.POWER, "restartVm", run -> requireRunningThen("restartVm", id, options, "reboot", false, run));
     }
 
     @Override
     public CompletableFuture<VmInfo> suspendVm(VmId id, OperationOptions options) {
-        return guarded(Capability.SUSPEND, "suspendVm", () -> requireRunningThen("suspendVm", id, options, "suspend", false));
+        return cancellable(Capability.SUSPEND, "suspendVm", run -> requireRunningThen("suspendVm", id, options, "suspend", false, run));
     }
 
     @Override
     public CompletableFuture<VmInfo> resumeVm(VmId id, OperationOptions options) {
-        return guarded(Capability.SUSPEND, "resumeVm", () -> requireRunningThen("resumeVm", id, options, "resume", true));
+        return cancellable(Capability.SUSPEND, "resumeVm", run -> requireRunningThen("resumeVm", id, options, "resume", true, run));
     }
 
     @Override
     public CompletableFuture<VmInfo> reconfigureVm(VmId id, VmReconfigureSpec change, OperationOptions options) {
-        return guarded(Capability.RECONFIGURE, "reconfigureVm", () -> {
+        return cancellable(Capability.RECONFIGURE, "reconfigureVm", run -> {
             Deadline d = deadline(options);
             Map<String, String> form = new LinkedHashMap<>();
             change.cpuCount().ifPresent(c -> form.put("cores", Integer.toString(c)));
             change.memoryMiB().ifPresent(m -> form.put("memory", Long.toString(m)));
             form.put("background_delay", "5");
             return onVm("reconfigureVm", id, (node, vmid) -> client.post("reconfigureVm", vmPath(node, vmid, "config"), form)
-                    .thenCompose(r -> ProxmoxMapper.isUpid(r) ? tasks.await("reconfigureVm", r.asText(), d)
-                            : CompletableFuture.completedFuture(r))
+                    .thenCompose(r -> awaitTask("reconfigureVm", r, d, run))
                     .thenCompose(x -> details("reconfigureVm", node, vmid)));
         });
     }
 
     @Override
     public CompletableFuture<Boolean> deleteVm(VmId id, OperationOptions options) {
-        return guarded(Capability.DELETE, "deleteVm", () -> {
+        return cancellable(Capability.DELETE, "deleteVm", run -> {
             int vmid;
             try {
                 vmid = vmid(id, "deleteVm");
@@ -492,27 +568,48 @@ final class ProxmoxHypervisor extends AbstractHypervisor {
             }
             Deadline d = deadline(options);
             ProgressReporter p = new ProgressReporter("deleteVm", options.listener());
-            return onVm("deleteVm", id, (node, v) -> destroy("deleteVm", node, vmid, d, p))
+            return onVm("deleteVm", id, (node, v) -> destroy("deleteVm", node, vmid, d, p, run))
                     .exceptionallyCompose(e -> Futures.unwrap(e) instanceof NotFoundException
                             ? CompletableFuture.completedFuture(false) : CompletableFuture.failedFuture(Futures.unwrap(e)))
                     .whenComplete((v, e) -> finish(p, "delete", e));
         });
     }
 
-    /** Stops the VM if it runs, then destroys it with purge and unreferenced disks. */
+    /** {@link #destroy(String, String, int, Deadline, ProgressReporter, OperationRun)} that is never cancelled. */
     CompletableFuture<Boolean> destroy(String operation, String node, int vmid, Deadline d, ProgressReporter p) {
+        return destroy(operation, node, vmid, d, p, OperationRun.uncancellable(operation));
+    }
+
+    /**
+     * Removes the VM from HA if it is an HA resource (PVE refuses to destroy it otherwise, and the
+     * HA manager would act on it), stops it if it runs, then destroys it with purge and
+     * unreferenced disks.
+     */
+    CompletableFuture<Boolean> destroy(String operation, String node, int vmid, Deadline d, ProgressReporter p, OperationRun run) {
         return status(operation, node, vmid).thenCompose(s -> {
-            CompletableFuture<JsonNode> stopped = "stopped".equals(ProxmoxMapper.asText(s.get("status"), ""))
-                    ? CompletableFuture.completedFuture(null)
-                    : runTask(operation, vmPath(node, vmid, "status", "stop"), Map.of(), d, p, "stop");
-            return stopped;
+            CompletableFuture<JsonNode> unmanaged = haConfigured(s) ? removeHaResource(operation, vmid, p, run)
+                    : CompletableFuture.completedFuture(null);
+            return unmanaged.thenCompose(x -> "stopped".equals(ProxmoxMapper.asText(s.get("status"), ""))
+                    ? CompletableFuture.<JsonNode>completedFuture(null)
+                    : runTask(operation, vmPath(node, vmid, "status", "stop"), Map.of(), d, p, "stop", run));
         }).thenCompose(x -> {
+            run.check();
             p.report("delete", 50, "destroying VM " + vmid);
             return client.delete(operation, vmPath(node, vmid), Map.of("purge", "1", "destroy-unreferenced-disks", "1"));
-        }).thenCompose(upid -> ProxmoxMapper.isUpid(upid) ? tasks.await(operation, upid.asText(), d)
-                : CompletableFuture.completedFuture(upid)).thenApply(x -> {
+        }).thenCompose(upid -> awaitTask(operation, upid, d, run)).thenApply(x -> {
             forget(vmid);
             return true;
+        });
+    }
+
+    private CompletableFuture<JsonNode> removeHaResource(String operation, int vmid, ProgressReporter p, OperationRun run) {
+        run.check();
+        p.report("delete", 10, "removing HA resource vm:" + vmid);
+        return client.delete(operation, haResourcePath(vmid), Map.of()).exceptionallyCompose(e -> {
+            Throwable cause = Futures.unwrap(e);
+            // removed concurrently by someone else: what was wanted
+            return cause.getMessage() != null && cause.getMessage().contains("not HA managed")
+                    ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(cause);
         });
     }
 
@@ -520,7 +617,7 @@ final class ProxmoxHypervisor extends AbstractHypervisor {
 
     @Override
     public CompletableFuture<Snapshot> createSnapshot(VmId id, SnapshotSpec snapshot, OperationOptions options) {
-        return guarded(Capability.SNAPSHOTS, "createSnapshot", () -> {
+        return cancellable(Capability.SNAPSHOTS, "createSnapshot", run -> {
             Deadline d = deadline(options);
             ProgressReporter p = new ProgressReporter("createSnapshot", options.listener());
             return onVm("createSnapshot", id, (node, vmid) -> {
@@ -532,7 +629,7 @@ final class ProxmoxHypervisor extends AbstractHypervisor {
                 if (snapshot.includeMemory()) {
                     form.put("vmstate", "1");
                 }
-                return runTask("createSnapshot", vmPath(node, vmid, "snapshot"), form, d, p, "snapshot")
+                return runTask("createSnapshot", vmPath(node, vmid, "snapshot"), form, d, p, "snapshot", run)
                         .thenCompose(x -> snapshots("createSnapshot", node, vmid))
                         .thenApply(list -> list.stream().filter(s -> s.name().equals(snapshot.name())).findFirst()
                                 .orElseGet(() -> new Snapshot(snapshot.name(), snapshot.description(), Instant.now(),
@@ -562,12 +659,12 @@ final class ProxmoxHypervisor extends AbstractHypervisor {
 
     @Override
     public CompletableFuture<VmInfo> revertToSnapshot(VmId id, String snapshotName, OperationOptions options) {
-        return guarded(Capability.SNAPSHOTS, "revertToSnapshot", () -> {
+        return cancellable(Capability.SNAPSHOTS, "revertToSnapshot", run -> {
             checkSnapshotName(snapshotName, "revertToSnapshot");
             Deadline d = deadline(options);
             ProgressReporter p = new ProgressReporter("revertToSnapshot", options.listener());
             return onVm("revertToSnapshot", id, (node, vmid) -> runTask("revertToSnapshot",
-                    vmPath(node, vmid, "snapshot", snapshotName, "rollback"), Map.of(), d, p, "rollback")
+                    vmPath(node, vmid, "snapshot", snapshotName, "rollback"), Map.of(), d, p, "rollback", run)
                     .thenCompose(x -> details("revertToSnapshot", node, vmid)))
                     .whenComplete((v, e) -> finish(p, "rollback", e));
         });
@@ -575,17 +672,15 @@ final class ProxmoxHypervisor extends AbstractHypervisor {
 
     @Override
     public CompletableFuture<Void> deleteSnapshot(VmId id, String snapshotName, OperationOptions options) {
-        return guarded(Capability.SNAPSHOTS, "deleteSnapshot", () -> {
+        return cancellable(Capability.SNAPSHOTS, "deleteSnapshot", run -> {
             checkSnapshotName(snapshotName, "deleteSnapshot");
             Deadline d = deadline(options);
             return onVm("deleteSnapshot", id, (node, vmid) -> client.delete("deleteSnapshot",
                             vmPath(node, vmid, "snapshot", snapshotName), Map.of())
-                    .thenCompose(upid -> ProxmoxMapper.isUpid(upid) ? tasks.await("deleteSnapshot", upid.asText(), d)
-                            : CompletableFuture.completedFuture(upid))
+                    .thenCompose(upid -> awaitTask("deleteSnapshot", upid, d, run))
                     .thenApply(x -> (Void) null));
         });
     }
-
     private static void checkSnapshotName(String name, String operation) {
         if (name == null || !name.matches("[A-Za-z][A-Za-z0-9_-]{0,39}")) {
             throw new NotFoundException("no snapshot named '" + name + "' (snapshot names hold only letters, digits, '-' and '_')",

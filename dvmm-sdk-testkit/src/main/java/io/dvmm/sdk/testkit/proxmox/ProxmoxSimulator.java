@@ -35,6 +35,11 @@ import java.util.UUID;
  * <p>Thread-safe. Seeds nodes {@code pve1..pveN}, storages {@code local} and
  * {@code local-lvm}, bridge {@code vmbr0}, pool {@code dvmm}, template VM 9000
  * ({@value PveCluster#TEMPLATE_NAME}) and optionally ordinary VMs with VMIDs from 10000.
+ *
+ * <p>HA: {@code /cluster/ha/resources} (list, add, read, update, remove). Start, stop and
+ * shutdown of an HA-managed guest answer with {@code hastart}/{@code hastop} tasks that end at
+ * once; a simulated HA manager brings the guest into the requested state after
+ * {@link #haDelay(Duration)}. Destroying an HA guest without {@code purge} is refused as PVE does.
  */
 public final class ProxmoxSimulator implements AutoCloseable {
 
@@ -57,6 +62,7 @@ public final class ProxmoxSimulator implements AutoCloseable {
         this.maxThreads = b.maxThreads;
         this.schema = b.schema;
         this.cluster = new PveCluster(b.nodes, b.vms, b.taskDuration, b.agentDelay);
+        this.cluster.haDelay(b.haDelay);
         PveSchema schema = b.schema == null ? null : PveSchema.load(b.schema);
         this.api = new PveApi(cluster, schema, apiTokenId(), tokenSecret, username(), password, b.ticketLifetime,
                 b.loginFailureDelay);
@@ -320,6 +326,35 @@ public final class ProxmoxSimulator implements AutoCloseable {
         return this;
     }
 
+    /**
+     * How long the simulated HA manager takes to act after the requested state of an HA resource
+     * changed ({@code hastart}/{@code hastop} tasks end at once; the guest changes state later).
+     */
+    public ProxmoxSimulator haDelay(Duration delay) {
+        cluster.haDelay(Objects.requireNonNull(delay));
+        return this;
+    }
+
+    /**
+     * Makes a guest an HA resource ({@code vm:N}) with the requested {@code state}
+     * ({@code started}, {@code stopped}, {@code disabled} or {@code ignored}), as
+     * {@code ha-manager add} would; the HA manager then acts on it after the HA delay.
+     */
+    public ProxmoxSimulator haManage(int vmid, String state) {
+        cluster.haManage(vmid, Objects.requireNonNull(state));
+        return this;
+    }
+
+    /** The requested HA state of a guest; empty when it is not an HA resource. */
+    public Optional<String> haState(int vmid) {
+        return Optional.ofNullable(cluster.haState(vmid));
+    }
+
+    /** The status of a guest ({@code running} or {@code stopped}); empty when it does not exist. */
+    public Optional<String> vmStatus(int vmid) {
+        return Optional.ofNullable(cluster.vmStatus(vmid));
+    }
+
     /** Adds a guest, e.g. to occupy a VMID. */
     public ProxmoxSimulator addVm(String node, int vmid, String name, boolean running) {
         cluster.addVm(node, vmid, name, running);
@@ -339,6 +374,7 @@ public final class ProxmoxSimulator implements AutoCloseable {
         private Duration loginFailureDelay = Duration.ofMillis(50);
         private Duration ticketLifetime = Duration.ofHours(2);
         private Duration agentDelay = Duration.ofMillis(200);
+        private Duration haDelay = Duration.ofMillis(100);
         private int maxThreads = 256;
         private Path schema = findSchema().orElse(null);
 
@@ -382,6 +418,12 @@ public final class ProxmoxSimulator implements AutoCloseable {
 
         public Builder agentDelay(Duration agentDelay) {
             this.agentDelay = Objects.requireNonNull(agentDelay);
+            return this;
+        }
+
+        /** How long the simulated HA manager takes to act on a changed requested state. */
+        public Builder haDelay(Duration haDelay) {
+            this.haDelay = Objects.requireNonNull(haDelay);
             return this;
         }
 

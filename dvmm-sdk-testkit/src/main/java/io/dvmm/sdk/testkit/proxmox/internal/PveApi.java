@@ -33,6 +33,7 @@ public final class PveApi implements Function<MiniHttpServer.Request, MiniHttpSe
             "/cluster/resources",
             "/cluster/nextid",
             "/cluster/ha/resources",
+            "/cluster/ha/resources/{sid}",
             "/nodes",
             "/storage",
             "/pools",
@@ -270,7 +271,20 @@ public final class PveApi implements Function<MiniHttpServer.Request, MiniHttpSe
             case "GET /access/ticket" -> null;
             case "GET /cluster/resources" -> cluster.clusterResources(p.get("type"));
             case "GET /cluster/nextid" -> cluster.nextId(p.get("vmid"));
-            case "GET /cluster/ha/resources" -> List.of();
+            case "GET /cluster/ha/resources" -> cluster.haResources(p.get("type"));
+            case "POST /cluster/ha/resources" -> {
+                cluster.addHaResource(p);
+                yield null;
+            }
+            case "GET /cluster/ha/resources/{sid}" -> cluster.haResource(pp.get("sid"));
+            case "PUT /cluster/ha/resources/{sid}" -> {
+                cluster.updateHaResource(pp.get("sid"), p);
+                yield null;
+            }
+            case "DELETE /cluster/ha/resources/{sid}" -> {
+                cluster.deleteHaResource(pp.get("sid"));
+                yield null;
+            }
             case "GET /nodes" -> cluster.nodeList();
             case "GET /storage" -> cluster.storageConfig();
             case "GET /pools" -> cluster.pools();

@@ -88,7 +88,34 @@ public final class PveCluster {
         }
     }
 
+    /** An HA resource ({@code vm:N}) as the HA stack's resources.cfg holds it. Guarded by the cluster monitor. */
+    static final class HaResource {
+        final int vmid;
+        String state = "started";
+        String comment;
+        String group;
+        Integer maxRestart;
+        Integer maxRelocate;
+        Boolean failback;
+
+        HaResource(int vmid) {
+            this.vmid = vmid;
+        }
+
+        String sid() {
+            return "vm:" + vmid;
+        }
+
+        /** Whether API calls on the guest go through the HA stack ({@code ignored} bypasses it). */
+        boolean managing() {
+            return !"ignored".equals(state);
+        }
+    }
+
+    private static final Pattern HA_SID = Pattern.compile("^(?:(vm|ct):)?(\\d+)$");
+
     private final List<String> nodes = new ArrayList<>();
+    private final Map<Integer, HaResource> ha = new java.util.TreeMap<>();
     private final NavigableMap<Integer, Vm> vms = new ConcurrentSkipListMap<>();
     private final Map<String, Task> tasks = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
@@ -97,6 +124,7 @@ public final class PveCluster {
     private final Map<String, String> taskFailureText = new HashMap<>();
     private volatile long taskDurationMillis;
     private volatile long agentDelayMillis;
+    private volatile long haDelayMillis = 100;
     private int lockTimeouts;
     private int vmidRaces;
 
@@ -164,6 +192,11 @@ public final class PveCluster {
 
     public void agentDelay(Duration d) {
         agentDelayMillis = d.toMillis();
+    }
+
+    /** How long the simulated HA manager (CRM/LRM) takes to act on a changed requested state. */
+    public void haDelay(Duration d) {
+        haDelayMillis = d.toMillis();
     }
 
     public synchronized void lockTimeoutNext(int count) {
@@ -326,6 +359,205 @@ public final class PveCluster {
         }
     }
 
+    // ---- HA (/cluster/ha/resources) and the simulated HA manager -----------------------------
+
+    /** Puts a guest under HA directly, as a test fixture; the HA manager then acts on {@code state}. */
+    public synchronized void haManage(int vmid, String state) {
+        if (!vms.containsKey(vmid)) {
+            throw new IllegalArgumentException("no VM " + vmid);
+        }
+        HaResource r = ha.computeIfAbsent(vmid, HaResource::new);
+        r.state = normalizeHaState(state);
+        scheduleHaManager(r);
+    }
+
+    /** The requested HA state of a guest, or null when it is not an HA resource. */
+    public synchronized String haState(int vmid) {
+        HaResource r = ha.get(vmid);
+        return r == null ? null : r.state;
+    }
+
+    /** The status ({@code running}/{@code stopped}) of a guest, or null when it does not exist. */
+    public synchronized String vmStatus(int vmid) {
+        Vm vm = vms.get(vmid);
+        return vm == null ? null : vm.status;
+    }
+
+    private static String normalizeHaState(String state) {
+        return "enabled".equals(state) ? "started" : state;
+    }
+
+    /** Parses {@code vm:N}, {@code ct:N} or plain {@code N} (a VM). */
+    private int haVmid(String sid) {
+        Matcher m = HA_SID.matcher(sid == null ? "" : sid);
+        if (!m.matches()) {
+            throw PveError.param("sid", "unable to parse HA resource id '" + sid + "'");
+        }
+        if ("ct".equals(m.group(1))) {
+            throw new PveError(500, "no such CT " + m.group(2) + " - this simulator has no containers");
+        }
+        return Integer.parseInt(m.group(2));
+    }
+
+    private Map<String, Object> haView(HaResource r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("sid", r.sid());
+        m.put("type", "vm");
+        m.put("state", r.state);
+        if (r.comment != null) {
+            m.put("comment", r.comment);
+        }
+        if (r.group != null) {
+            m.put("group", r.group);
+        }
+        if (r.maxRestart != null) {
+            m.put("max_restart", r.maxRestart);
+        }
+        if (r.maxRelocate != null) {
+            m.put("max_relocate", r.maxRelocate);
+        }
+        if (r.failback != null) {
+            m.put("failback", r.failback ? 1 : 0);
+        }
+        m.put("digest", Integer.toHexString(ha.keySet().hashCode()) + "00000000000000000000000000000000");
+        return m;
+    }
+
+    public synchronized List<Map<String, Object>> haResources(String type) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (type != null && !"vm".equals(type)) {
+            return out;
+        }
+        for (HaResource r : ha.values()) {
+            out.add(haView(r));
+        }
+        return out;
+    }
+
+    public synchronized Map<String, Object> haResource(String sid) {
+        int vmid = haVmid(sid);
+        HaResource r = ha.get(vmid);
+        if (r == null) {
+            throw new PveError(500, "no such resource 'vm:" + vmid + "'");
+        }
+        return haView(r);
+    }
+
+    public synchronized void addHaResource(Map<String, String> p) {
+        int vmid = haVmid(p.get("sid"));
+        if (p.containsKey("type") && !"vm".equals(p.get("type"))) {
+            throw PveError.param("type", "resource type '" + p.get("type") + "' does not match the sid");
+        }
+        if (ha.containsKey(vmid)) {
+            throw new PveError(500, "resource ID 'vm:" + vmid + "' already defined");
+        }
+        Vm vm = vms.get(vmid);
+        if (vm == null) {
+            throw new PveError(500, "unable to create resource 'vm:" + vmid + "' - no such VM");
+        }
+        if (vm.template) {
+            throw new PveError(500, "unable to create resource 'vm:" + vmid + "' - VM is a template");
+        }
+        HaResource r = new HaResource(vmid);
+        applyHa(r, p);
+        ha.put(vmid, r);
+        scheduleHaManager(r);
+    }
+
+    public synchronized void updateHaResource(String sid, Map<String, String> p) {
+        int vmid = haVmid(sid);
+        HaResource r = ha.get(vmid);
+        if (r == null) {
+            throw new PveError(500, "no such resource 'vm:" + vmid + "'");
+        }
+        if (p.containsKey("delete")) {
+            for (String k : p.get("delete").split("[,;\\s]+")) {
+                switch (k) {
+                    case "comment" -> r.comment = null;
+                    case "group" -> r.group = null;
+                    case "max_restart" -> r.maxRestart = null;
+                    case "max_relocate" -> r.maxRelocate = null;
+                    case "failback" -> r.failback = null;
+                    case "state" -> r.state = "started";
+                    default -> throw PveError.param("delete", "unknown setting '" + k + "'");
+                }
+            }
+        }
+        applyHa(r, p);
+        scheduleHaManager(r);
+    }
+
+    public synchronized void deleteHaResource(String sid) {
+        int vmid = haVmid(sid);
+        if (ha.remove(vmid) == null) {
+            throw new PveError(500, "cannot delete service 'vm:" + vmid + "', not HA managed!");
+        }
+    }
+
+    private static void applyHa(HaResource r, Map<String, String> p) {
+        if (p.containsKey("state")) {
+            r.state = normalizeHaState(p.get("state"));
+        }
+        if (p.containsKey("comment")) {
+            r.comment = p.get("comment");
+        }
+        if (p.containsKey("group")) {
+            r.group = p.get("group");
+        }
+        if (p.containsKey("max_restart")) {
+            r.maxRestart = Integer.parseInt(p.get("max_restart"));
+        }
+        if (p.containsKey("max_relocate")) {
+            r.maxRelocate = Integer.parseInt(p.get("max_relocate"));
+        }
+        if (p.containsKey("failback")) {
+            r.failback = Boolean.TRUE.equals(PveSchema.parseBoolean(p.get("failback")));
+        }
+    }
+
+    /** The HA manager acts a little later, on whatever state is requested by then. */
+    private void scheduleHaManager(HaResource r) {
+        scheduler.schedule(() -> haManagerRound(r.vmid), Math.max(0, haDelayMillis), TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void haManagerRound(int vmid) {
+        HaResource r = ha.get(vmid);
+        Vm vm = vms.get(vmid);
+        if (r == null || vm == null) {
+            return;
+        }
+        if (vm.lock != null) {
+            scheduleHaManager(r);
+            return;
+        }
+        switch (r.state) {
+            case "started" -> {
+                if (!"running".equals(vm.status)) {
+                    vm.status = "running";
+                    vm.paused = false;
+                    vm.bootedAtMillis = System.currentTimeMillis();
+                }
+            }
+            case "stopped", "disabled" -> {
+                vm.status = "stopped";
+                vm.paused = false;
+            }
+            default -> {
+                // ignored: the HA stack leaves the guest alone
+            }
+        }
+    }
+
+    /** {@code qm start/stop/shutdown} of an HA-managed guest: an instant {@code hastart}/{@code hastop} task. */
+    private String haPower(HaResource r, String node, String vmid, String action, String user) {
+        boolean start = "start".equals(action);
+        r.state = start ? "started" : "stopped";
+        Task t = newTask(node, start ? "hastart" : "hastop", vmid, user, 0);
+        t.log.add("Requesting HA " + (start ? "start" : "stop") + " for VM " + vmid);
+        scheduleHaManager(r);
+        return t.upid;
+    }
+
     // ---- inventory ---------------------------------------------------------------------------
 
     public synchronized List<Map<String, Object>> clusterResources(String type) {
@@ -391,6 +623,10 @@ public final class PveCluster {
                 m.put("netout", 0);
                 if (vm.lock != null) {
                     m.put("lock", vm.lock);
+                }
+                HaResource hr = ha.get(vm.vmid);
+                if (hr != null) {
+                    m.put("hastate", hr.state);
                 }
                 if (vm.pool != null) {
                     m.put("pool", vm.pool);
@@ -780,7 +1016,18 @@ public final class PveCluster {
         m.put("mem", "running".equals(vm.status) ? memoryMib(vm) * 512L * 1024L : 0);
         m.put("uptime", uptime(vm, System.currentTimeMillis()));
         m.put("cpu", 0);
-        m.put("ha", Map.of("managed", 0));
+        HaResource hr = ha.get(vm.vmid);
+        if (hr == null) {
+            m.put("ha", Map.of("managed", 0));
+        } else {
+            Map<String, Object> h = new LinkedHashMap<>();
+            h.put("managed", 1);
+            h.put("state", hr.state);
+            if (hr.group != null) {
+                h.put("group", hr.group);
+            }
+            m.put("ha", h);
+        }
         if ("1".equals(vm.config.get("agent")) || String.valueOf(vm.config.get("agent")).startsWith("enabled=1")) {
             m.put("agent", 1);
         }
@@ -806,6 +1053,10 @@ public final class PveCluster {
         checkLock(vm, p);
         if (vm.template && "start".equals(action)) {
             throw new PveError(500, "you can't start a vm if it's a template");
+        }
+        HaResource hr = ha.get(vm.vmid);
+        if (hr != null && hr.managing() && (action.equals("start") || action.equals("stop") || action.equals("shutdown"))) {
+            return haPower(hr, node, vmid, action, user);
         }
         String type = "qm" + action;
         Task t = newTask(node, type, vmid, user, taskMillis());
@@ -999,10 +1250,17 @@ public final class PveCluster {
         if ("running".equals(vm.status)) {
             throw new PveError(500, "VM " + vm.vmid + " is running - destroy failed");
         }
+        boolean purge = Boolean.TRUE.equals(PveSchema.parseBoolean(p.getOrDefault("purge", "0")));
+        if (ha.containsKey(vm.vmid) && !purge) {
+            throw new PveError(500, "unable to remove VM " + vm.vmid + " - used in HA resources and purge parameter not set.");
+        }
         vm.lock = "destroyed";
         Task t = newTask(node, "qmdestroy", vmid, user, Math.min(taskMillis(), 200));
         t.log.add("  Logical volume \"vm-" + vmid + "-disk-0\" successfully removed.");
-        t.onSuccess = () -> vms.remove(vm.vmid, vm);
+        t.onSuccess = () -> {
+            vms.remove(vm.vmid, vm);
+            ha.remove(vm.vmid);
+        };
         t.onFailure = () -> vm.lock = null;
         return t.upid;
     }

@@ -42,7 +42,8 @@ public final class PveSchema {
             "dns-name", Pattern.compile("^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9\\-]*[a-zA-Z0-9])?)\\.)*"
                     + "(?:[A-Za-z0-9](?:[A-Za-z0-9\\-]*[A-Za-z0-9])?)$"),
             "mac-addr", Pattern.compile("^[a-fA-F0-9]{2}(?::[a-fA-F0-9]{2}){5}$"),
-            "pve-tag-list", Pattern.compile("^[a-zA-Z0-9_+.\\-]+(?:[;, ][a-zA-Z0-9_+.\\-]+)*$"));
+            "pve-tag-list", Pattern.compile("^[a-zA-Z0-9_+.\\-]+(?:[;, ][a-zA-Z0-9_+.\\-]+)*$"),
+            "pve-ha-resource-or-vm-id", Pattern.compile("^(?:(?:vm|ct):)?[1-9][0-9]{2,8}$"));
     private static final Map<String, List<String>> STRING_PROPERTY_FORMATS = Map.of(
             "pve-qm-ipconfig", List.of("ip", "gw", "ip6", "gw6"));
 
