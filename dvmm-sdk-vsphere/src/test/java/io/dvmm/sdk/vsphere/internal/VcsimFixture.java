@@ -23,4 +23,20 @@ final class VcsimFixture {
     static VsphereHypervisor connect(Vcsim sim) {
         return (VsphereHypervisor) Hypervisors.connect(config(sim, TlsOptions.pinSha256(sim.sha256())).build());
     }
+
+    /**
+     * @param hv a connection
+     * @param before its call counts taken earlier
+     * @return the calls made since, by method name, zero counts left out
+     */
+    static java.util.Map<String, Long> callsSince(VsphereHypervisor hv, java.util.Map<String, Long> before) {
+        java.util.Map<String, Long> d = new java.util.HashMap<>();
+        hv.transport().callCounts().forEach((k, v) -> {
+            long n = v - before.getOrDefault(k, 0L);
+            if (n != 0) {
+                d.put(k, n);
+            }
+        });
+        return d;
+    }
 }

@@ -55,14 +55,7 @@ class VsphereDisksMetadataCancelTest {
     }
 
     private static Map<String, Long> delta(Map<String, Long> before) {
-        Map<String, Long> d = new HashMap<>();
-        hv.transport().callCounts().forEach((k, v) -> {
-            long n = v - before.getOrDefault(k, 0L);
-            if (n != 0) {
-                d.put(k, n);
-            }
-        });
-        return d;
+        return VcsimFixture.callsSince(hv, before);
     }
 
     private static long totalExceptWaits(Map<String, Long> d) {

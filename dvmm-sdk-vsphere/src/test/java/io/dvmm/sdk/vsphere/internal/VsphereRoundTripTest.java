@@ -43,14 +43,7 @@ class VsphereRoundTripTest {
     }
 
     private static Map<String, Long> delta(Map<String, Long> before) {
-        Map<String, Long> d = new HashMap<>();
-        hv.transport().callCounts().forEach((k, v) -> {
-            long n = v - before.getOrDefault(k, 0L);
-            if (n != 0) {
-                d.put(k, n);
-            }
-        });
-        return d;
+        return VcsimFixture.callsSince(hv, before);
     }
 
     private static long total(Map<String, Long> d, String... except) {
