@@ -58,11 +58,24 @@ public final class Futures {
      * @return {@code outer}
      */
     public static <T> CompletableFuture<T> propagateCancel(CompletableFuture<T> outer, CompletableFuture<?> inner) {
-        outer.whenComplete((v, e) -> {
-            if (outer.isCancelled()) {
-                inner.cancel(true);
+        return onCancel(outer, () -> inner.cancel(true));
+    }
+
+    /**
+     * Runs an action when the future is cancelled (not when it completes otherwise): the one hook
+     * through which a caller's {@code cancel} reaches remote tasks, polls and calls in flight.
+     *
+     * @param future the future a caller may cancel
+     * @param action what cancelling it must also stop
+     * @param <T> the value type
+     * @return {@code future}
+     */
+    public static <T> CompletableFuture<T> onCancel(CompletableFuture<T> future, Runnable action) {
+        future.whenComplete((v, e) -> {
+            if (future.isCancelled()) {
+                action.run();
             }
         });
-        return outer;
+        return future;
     }
 }

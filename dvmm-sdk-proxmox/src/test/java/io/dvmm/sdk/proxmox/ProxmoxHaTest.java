@@ -49,13 +49,7 @@ class ProxmoxHaTest {
     }
 
     private static <T> T await(CompletableFuture<T> f) {
-        try {
-            return f.get(60, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new CompletionException(e.getCause());
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return SimulatorConfigs.await(f);
     }
 
     private int haVm(boolean running, String haState) {

@@ -80,13 +80,7 @@ class ProxmoxProviderTest {
     }
 
     private static <T> T await(CompletableFuture<T> f) {
-        try {
-            return f.get(60, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new CompletionException(e.getCause());
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return SimulatorConfigs.await(f);
     }
 
     // ---- round trips

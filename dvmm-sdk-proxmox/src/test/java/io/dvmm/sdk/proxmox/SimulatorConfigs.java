@@ -4,6 +4,10 @@ import io.dvmm.sdk.Credentials;
 import io.dvmm.sdk.HypervisorConfig;
 import io.dvmm.sdk.TlsOptions;
 import io.dvmm.sdk.testkit.proxmox.ProxmoxSimulator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /** Connection settings for the tests: the simulator over real HTTPS, its certificate pinned. */
 final class SimulatorConfigs {
@@ -24,5 +28,16 @@ final class SimulatorConfigs {
                 .tls(TlsOptions.pinSha256(sim.certificateSha256()))
                 .property("proxmox.taskPollInitialMillis", "50")
                 .property("proxmox.taskPollMaxMillis", "500");
+    }
+
+    /** Waits up to a minute; a failure surfaces as a {@link CompletionException} around the SDK's error. */
+    static <T> T await(CompletableFuture<T> f) {
+        try {
+            return f.get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new CompletionException(e.getCause());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 }

@@ -105,23 +105,16 @@ final class CloneProvisioning {
      * the VM made so far (deleted if the run fails).
      */
     private static final class Run {
-        volatile boolean cancelled;
-        final AtomicReference<CompletableFuture<?>> waiting = new AtomicReference<>();
+        final OperationRun cancellation = new OperationRun(OP);
         final AtomicReference<Made> made = new AtomicReference<>();
 
         /** A wait (task poll, agent poll) that cancelling the run cancels. Requests are never cancelled mid-flight. */
         <T> CompletableFuture<T> waitFor(CompletableFuture<T> f) {
-            waiting.set(f);
-            if (cancelled) {
-                f.cancel(true);
-            }
-            return f;
+            return cancellation.waitFor(f);
         }
 
         void checkCancelled() {
-            if (cancelled) {
-                throw new CancellationException("createVm was cancelled");
-            }
+            cancellation.check();
         }
     }
 
@@ -179,16 +172,7 @@ final class CloneProvisioning {
                 result.completeExceptionally(cause);
             });
         });
-        result.whenComplete((v, e) -> {
-            if (result.isCancelled()) {
-                run.cancelled = true;
-                CompletableFuture<?> w = run.waiting.get();
-                if (w != null) {
-                    w.cancel(true);
-                }
-            }
-        });
-        return result;
+        return run.cancellation.boundTo(result);
     }
 
     /** Deletes a half-made VM: waits until PVE releases its lock (a clone may still run), then destroys it. */

@@ -1,5 +1,6 @@
 package io.dvmm.sdk.proxmox.internal;
 
+import io.dvmm.sdk.spi.Futures;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
@@ -31,12 +32,7 @@ final class OperationRun {
      * @return {@code outer}
      */
     <T> CompletableFuture<T> boundTo(CompletableFuture<T> outer) {
-        outer.whenComplete((v, e) -> {
-            if (outer.isCancelled()) {
-                cancel();
-            }
-        });
-        return outer;
+        return Futures.onCancel(outer, this::cancel);
     }
 
     /** Registers the current wait; cancels it at once when the run is already cancelled. */

@@ -12,6 +12,7 @@ import io.dvmm.sdk.HypervisorException;
 import io.dvmm.sdk.InvalidSpecException;
 import io.dvmm.sdk.ProtocolException;
 import io.dvmm.sdk.spi.CallPolicy;
+import io.dvmm.sdk.spi.Futures;
 import io.dvmm.sdk.spi.TlsSupport;
 import java.io.IOException;
 import java.net.URI;
@@ -231,11 +232,7 @@ final class ProxmoxClient {
         long start = System.nanoTime();
         String what = method + " " + describe(path);
         Call call = http.newCall(rb.build());
-        result.whenComplete((v, e) -> {
-            if (result.isCancelled()) {
-                call.cancel();
-            }
-        });
+        Futures.onCancel(result, call::cancel);
         call.enqueue(new Callback() {
             @Override
             public void onFailure(Call c, IOException e) {

@@ -52,12 +52,7 @@ final class TaskWaiter {
         AtomicInteger early400 = new AtomicInteger();
         CompletableFuture<JsonNode> done = poller.until(ctx, "task " + upid, backoff, deadline,
                 () -> probe(operation, ctx, node, upid, statusPath, early400));
-        done.whenComplete((v, e) -> {
-            if (done.isCancelled()) {
-                stop(operation, node, upid);
-            }
-        });
-        return done;
+        return Futures.onCancel(done, () -> stop(operation, node, upid));
     }
 
     private CompletableFuture<Optional<JsonNode>> probe(String operation, ErrorContext ctx, String node, String upid,

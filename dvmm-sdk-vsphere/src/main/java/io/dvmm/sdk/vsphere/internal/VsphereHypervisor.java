@@ -356,16 +356,13 @@ final class VsphereHypervisor extends AbstractHypervisor {
             }
             return inner;
         }));
-        outer.whenComplete((v, e) -> {
-            if (outer.isCancelled()) {
-                cancelled.set(true);
-                CompletableFuture<VmInfo> inner = run.get();
-                if (inner != null) {
-                    inner.cancel(false);
-                }
+        return Futures.onCancel(outer, () -> {
+            cancelled.set(true);
+            CompletableFuture<VmInfo> inner = run.get();
+            if (inner != null) {
+                inner.cancel(false);
             }
         });
-        return outer;
     }
 
     private void validateLocally(VmProvisionSpec spec) {
@@ -1094,17 +1091,14 @@ final class VsphereHypervisor extends AbstractHypervisor {
             }
         }));
         // Cancelling the caller's future cancels the task running on the server, where it still runs.
-        f.whenComplete((v, e) -> {
-            if (f.isCancelled()) {
-                cancelled.set(true);
-                VimWatcher w = watcher.get();
-                ManagedObjectReference task = w == null ? null : w.runningTask();
-                if (task != null) {
-                    runQuietly(() -> cancelOnce.accept(task));
-                }
+        return Futures.onCancel(f, () -> {
+            cancelled.set(true);
+            VimWatcher w = watcher.get();
+            ManagedObjectReference task = w == null ? null : w.runningTask();
+            if (task != null) {
+                runQuietly(() -> cancelOnce.accept(task));
             }
         });
-        return f;
     }
 
     @FunctionalInterface

@@ -1199,13 +1199,18 @@ public final class PveCluster {
         return t.upid;
     }
 
-    public synchronized String rollback(String node, String vmid, String name, String user) {
-        Vm vm = vm(node, vmid);
-        checkLock(vm, Map.of());
+    private static Snapshot existingSnapshot(Vm vm, String name) {
         Snapshot s = vm.snapshots.get(name);
         if (s == null) {
             throw new PveError(500, "snapshot '" + name + "' does not exist");
         }
+        return s;
+    }
+
+    public synchronized String rollback(String node, String vmid, String name, String user) {
+        Vm vm = vm(node, vmid);
+        checkLock(vm, Map.of());
+        Snapshot s = existingSnapshot(vm, name);
         vm.lock = "rollback";
         Task t = newTask(node, "qmrollback", vmid, user, taskMillis());
         t.onSuccess = () -> {
@@ -1223,10 +1228,7 @@ public final class PveCluster {
     public synchronized String deleteSnapshot(String node, String vmid, String name, String user) {
         Vm vm = vm(node, vmid);
         checkLock(vm, Map.of());
-        Snapshot s = vm.snapshots.get(name);
-        if (s == null) {
-            throw new PveError(500, "snapshot '" + name + "' does not exist");
-        }
+        Snapshot s = existingSnapshot(vm, name);
         Task t = newTask(node, "qmdelsnapshot", vmid, user, taskMillis());
         t.onSuccess = () -> {
             vm.snapshots.remove(name);
