@@ -10,6 +10,7 @@ module io.dvmm.sdk.api {
 
     exports io.dvmm.sdk;
     exports io.dvmm.sdk.spi;
+    exports io.dvmm.sdk.spi.support;
 
     uses io.dvmm.sdk.spi.HypervisorProvider;
 }

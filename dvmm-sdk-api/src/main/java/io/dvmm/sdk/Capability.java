@@ -14,10 +14,14 @@ public enum Capability {
     CLONE_FULL,
     /** {@link Hypervisor#createVm(VmProvisionSpec)} with {@link CloneMode#LINKED}. */
     CLONE_LINKED,
-    /** Guest customization on create: hostname, static IP, DNS. */
+    /** Guest customization on create: hostname, domain, DNS servers and search domains, static IP addresses. */
     GUEST_CUSTOMIZATION,
-    /** Cloud-init user data and SSH keys on create. */
+    /** A guest hostname other than the VM name's first label. */
+    CUSTOM_HOSTNAME,
+    /** A login user and SSH keys on create (cloud-init or the hypervisor's equivalent). */
     CLOUD_INIT,
+    /** Cloud-init user data of the caller's own ({@link GuestCustomization#userData()}). */
+    USER_DATA,
     /** Extra disks and disk resize on create. */
     DISKS,
     /** Start, stop and restart. */

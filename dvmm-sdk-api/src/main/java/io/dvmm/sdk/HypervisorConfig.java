@@ -30,6 +30,9 @@ public final class HypervisorConfig {
     private final Executor executor;
     private final ScheduledExecutorService scheduler;
     private final Map<String, String> properties;
+    private final RequestListener requestListener;
+    private final long maxResponseBytes;
+    private final long maxListingBytes;
 
     private HypervisorConfig(Builder b) {
         this.endpoint = b.endpoint;
@@ -45,6 +48,9 @@ public final class HypervisorConfig {
         this.executor = b.executor;
         this.scheduler = b.scheduler;
         this.properties = Map.copyOf(b.properties);
+        this.requestListener = b.requestListener;
+        this.maxResponseBytes = b.maxResponseBytes;
+        this.maxListingBytes = b.maxListingBytes;
     }
 
     /**
@@ -84,6 +90,9 @@ public final class HypervisorConfig {
         b.executor = executor;
         b.scheduler = scheduler;
         b.properties.putAll(properties);
+        b.requestListener = requestListener;
+        b.maxResponseBytes = maxResponseBytes;
+        b.maxListingBytes = maxListingBytes;
         return b;
     }
 
@@ -160,6 +169,24 @@ public final class HypervisorConfig {
         return Optional.ofNullable(properties.get(key));
     }
 
+    /** @return who hears every request this connection sends; {@link RequestListener#NONE} by default */
+    public RequestListener requestListener() {
+        return requestListener;
+    }
+
+    /**
+     * @return the largest response body read for one request, except listings; 8 MiB by default.
+     *         A larger answer fails with {@link ProtocolException} without being held in memory.
+     */
+    public long maxResponseBytes() {
+        return maxResponseBytes;
+    }
+
+    /** @return the largest response body of a listing (VMs, inventory); 256 MiB by default */
+    public long maxListingBytes() {
+        return maxListingBytes;
+    }
+
     @Override
     public String toString() {
         return "HypervisorConfig[endpoint=" + endpoint + ", type=" + type() + ", credentials=" + credentials
@@ -183,6 +210,9 @@ public final class HypervisorConfig {
         private Executor executor;
         private ScheduledExecutorService scheduler;
         private final Map<String, String> properties = new TreeMap<>();
+        private RequestListener requestListener = RequestListener.NONE;
+        private long maxResponseBytes = 8L << 20;
+        private long maxListingBytes = 256L << 20;
 
         private Builder() {
         }
@@ -306,6 +336,33 @@ public final class HypervisorConfig {
         }
 
         /**
+         * @param listener hears every request this connection sends, or {@code null} for none
+         * @return this builder
+         */
+        public Builder requestListener(RequestListener listener) {
+            this.requestListener = listener == null ? RequestListener.NONE : listener;
+            return this;
+        }
+
+        /**
+         * @param bytes the largest response body read for one request, except listings
+         * @return this builder
+         */
+        public Builder maxResponseBytes(long bytes) {
+            this.maxResponseBytes = bytes;
+            return this;
+        }
+
+        /**
+         * @param bytes the largest response body of a listing
+         * @return this builder
+         */
+        public Builder maxListingBytes(long bytes) {
+            this.maxListingBytes = bytes;
+            return this;
+        }
+
+        /**
          * @return the configuration
          * @throws InvalidSpecException naming the field when a value breaks a rule
          */
@@ -324,6 +381,19 @@ public final class HypervisorConfig {
             requirePositive(operationTimeout, "operationTimeout");
             if (maxConcurrentRequests < 1) {
                 throw new InvalidSpecException("maxConcurrentRequests", "must be at least 1");
+            }
+            if (maxResponseBytes < 1024) {
+                throw new InvalidSpecException("maxResponseBytes", "must be at least 1024");
+            }
+            if (maxListingBytes < maxResponseBytes) {
+                throw new InvalidSpecException("maxListingBytes", "must be at least maxResponseBytes");
+            }
+            for (Map.Entry<String, String> p : properties.entrySet()) {
+                for (char c : (p.getKey() + p.getValue()).toCharArray()) {
+                    if (Character.isISOControl(c)) {
+                        throw new InvalidSpecException("properties." + p.getKey(), "must not contain control characters");
+                    }
+                }
             }
             return new HypervisorConfig(this);
         }

@@ -1,7 +1,11 @@
 package io.dvmm.sdk;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 
 /**
  * Root of the SDK's one unchecked exception hierarchy.
@@ -9,13 +13,19 @@ import java.util.Optional;
  * <p>Every failure a {@link Hypervisor} reports completes its future exceptionally with a
  * subclass of this type. Each carries the provider type, the SDK operation, the server's own
  * message and code where there was one, and whether retrying the same call may help. Messages
- * never contain secrets.
+ * never contain secrets, and are cut to a few KiB however much the server sent. Exceptions
+ * survive Java serialization with their context.
+ *
+ * <p>When an operation failed midway and could not remove everything it made, the error says
+ * what is left: {@link #leftBehind()} lists it, and the message ends with it.
  */
 public class HypervisorException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
+    /** The longest message kept, in characters. */
+    private static final int MAX_MESSAGE = 8192;
 
-    /** Provider, operation and server details; not serialized. */
-    private final transient ErrorContext context;
+    /** Provider, operation and server details. */
+    private final ErrorContext context;
     /** Whether retrying may help. */
     private final boolean retryable;
 
@@ -28,9 +38,25 @@ public class HypervisorException extends RuntimeException {
      * @param cause the underlying cause, or {@code null}
      */
     protected HypervisorException(String message, ErrorContext context, boolean retryable, Throwable cause) {
-        super(Objects.requireNonNull(message, "message"), cause);
+        super(ErrorContext.cut(Objects.requireNonNull(message, "message"), MAX_MESSAGE), cause);
         this.context = context == null ? ErrorContext.EMPTY : context;
         this.retryable = retryable;
+    }
+
+    /**
+     * The failure behind the wrappers a future adds: {@link CompletionException} and
+     * {@link ExecutionException} are removed, so {@code catch (CompletionException e)} around
+     * {@code join()} can look at the SDK's own exception.
+     *
+     * @param error an error from a future, or any throwable
+     * @return the first cause that is not such a wrapper
+     */
+    public static Throwable unwrap(Throwable error) {
+        Throwable t = error;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     /** @return the provider type, such as {@code proxmox}, or empty when not known */
@@ -63,6 +89,22 @@ public class HypervisorException extends RuntimeException {
         return retryable;
     }
 
+    /**
+     * What a failed operation made and could not remove, as the hypervisor names it (such as
+     * {@code VM 100123 on node pve1}); empty when nothing is left.
+     *
+     * @return the resources left behind, in the order they were made
+     */
+    public List<String> leftBehind() {
+        List<String> out = new ArrayList<>();
+        for (Throwable s : getSuppressed()) {
+            if (s instanceof CleanupFailedException c) {
+                out.addAll(c.resources());
+            }
+        }
+        return List.copyOf(out);
+    }
+
     @Override
     public String getMessage() {
         StringBuilder b = new StringBuilder();
@@ -83,6 +125,10 @@ public class HypervisorException extends RuntimeException {
                 b.append(' ').append(context.serverMessage());
             }
             b.append(')');
+        }
+        List<String> left = leftBehind();
+        if (!left.isEmpty()) {
+            b.append("; left behind: ").append(String.join(", ", left));
         }
         return b.toString();
     }

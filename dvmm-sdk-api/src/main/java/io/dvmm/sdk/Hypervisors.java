@@ -52,12 +52,32 @@ public final class Hypervisors {
      */
     public static Hypervisor connect(HypervisorConfig config) {
         Objects.requireNonNull(config, "config");
-        HypervisorProvider provider = provider(config.type()).orElseThrow(() -> new InvalidSpecException("type",
-                "no provider for '" + config.type() + "'; providers found: " + describe(providers())
+        HypervisorProvider provider = find(config.type()).orElseThrow(() -> new InvalidSpecException("type",
+                "no provider for '" + config.type() + "'; providers found: " + describe(installed())
                         + ". Add the provider's artifact (io.dvmm.sdk:dvmm-sdk-" + config.type()
                         + ") or register it with Hypervisors.register(...)"));
+        checkProperties(provider, config);
         LOG.debug("Connecting to {} with provider {}", config.endpoint(), provider.type());
         return provider.connect(config);
+    }
+
+    /**
+     * Checks the config's provider-specific properties against what the provider declares: every
+     * key must be declared, every value must fit its declaration.
+     */
+    private static void checkProperties(HypervisorProvider provider, HypervisorConfig config) {
+        Map<String, ProviderProperty> declared = new LinkedHashMap<>();
+        for (ProviderProperty p : provider.properties()) {
+            declared.put(p.key(), p);
+        }
+        for (Map.Entry<String, String> e : config.properties().entrySet()) {
+            ProviderProperty p = declared.get(e.getKey());
+            if (p == null) {
+                throw new InvalidSpecException("properties." + e.getKey(), "is not a property of the " + provider.type()
+                        + " provider; it takes " + (declared.isEmpty() ? "none" : declared.keySet()));
+            }
+            p.check(e.getValue());
+        }
     }
 
     /**
@@ -74,7 +94,31 @@ public final class Hypervisors {
     /**
      * @return every provider available: registered by hand, then discovered; ordered by type
      */
-    public static List<HypervisorProvider> providers() {
+    public static List<ProviderInfo> providers() {
+        return installed().stream().map(Hypervisors::info).toList();
+    }
+
+    /**
+     * @param typeOrScheme a provider type or URI scheme, case-insensitive
+     * @return the provider serving it, if any
+     */
+    public static Optional<ProviderInfo> provider(String typeOrScheme) {
+        return find(typeOrScheme).map(Hypervisors::info);
+    }
+
+    /**
+     * @param uri an endpoint URI
+     * @return the provider serving its scheme, if any
+     */
+    public static Optional<ProviderInfo> provider(URI uri) {
+        return uri.getScheme() == null ? Optional.empty() : provider(uri.getScheme());
+    }
+
+    private static ProviderInfo info(HypervisorProvider p) {
+        return new ProviderInfo(p.type(), p.schemes(), p.displayName(), p.capabilities(), p.properties());
+    }
+
+    private static List<HypervisorProvider> installed() {
         Map<String, HypervisorProvider> byType = new LinkedHashMap<>();
         for (HypervisorProvider p : discover()) {
             byType.putIfAbsent(p.type(), p);
@@ -85,30 +129,19 @@ public final class Hypervisors {
         return List.copyOf(list);
     }
 
-    /**
-     * @param typeOrScheme a provider type or URI scheme, case-insensitive
-     * @return the provider serving it, if any
-     */
-    public static Optional<HypervisorProvider> provider(String typeOrScheme) {
+    private static Optional<HypervisorProvider> find(String typeOrScheme) {
         String key = Objects.requireNonNull(typeOrScheme, "typeOrScheme").toLowerCase(Locale.ROOT);
-        List<HypervisorProvider> all = providers();
+        List<HypervisorProvider> all = installed();
         return all.stream().filter(p -> p.type().equals(key)).findFirst()
                 .or(() -> all.stream().filter(p -> p.schemes().contains(key)).findFirst());
     }
 
     /**
-     * @param uri an endpoint URI
-     * @return the provider serving its scheme, if any
-     */
-    public static Optional<HypervisorProvider> provider(URI uri) {
-        return uri.getScheme() == null ? Optional.empty() : provider(uri.getScheme());
-    }
-
-    /**
-     * Registers a provider by hand, for class loaders where {@code META-INF/services} is lost.
-     * Replaces an earlier registration of the same type.
+     * Registers a provider by hand, for class loaders where {@code META-INF/services} is lost
+     * (fat jars, some containers): {@code Hypervisors.register(new ProxmoxProvider())}. Replaces an
+     * earlier registration of the same type.
      *
-     * @param provider the provider
+     * @param provider the provider's entry class, such as {@code io.dvmm.sdk.proxmox.ProxmoxProvider}
      */
     public static void register(HypervisorProvider provider) {
         Objects.requireNonNull(provider, "provider");

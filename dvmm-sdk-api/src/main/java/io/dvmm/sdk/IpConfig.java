@@ -90,14 +90,45 @@ public final class IpConfig {
      * @return whether it is an IPv6 literal (checked without any name lookup)
      */
     public static boolean isIpv6(String s) {
-        if (s == null || !s.contains(":") || !IPV6_CHARS.matcher(s).matches()) {
+        if (s == null || s.length() > 45 || !IPV6_CHARS.matcher(s).matches()) {
             return false;
         }
-        try {
-            return java.net.InetAddress.getByName(s) instanceof java.net.Inet6Address;
-        } catch (java.net.UnknownHostException e) {
+        int gap = s.indexOf("::");
+        if (gap >= 0 && s.indexOf("::", gap + 1) >= 0) {
             return false;
         }
+        String head = gap >= 0 ? s.substring(0, gap) : s;
+        String tail = gap >= 0 ? s.substring(gap + 2) : "";
+        int groups = countGroups(head, gap < 0 || tail.isEmpty());
+        int tailGroups = gap >= 0 ? countGroups(tail, true) : 0;
+        if (groups < 0 || tailGroups < 0) {
+            return false;
+        }
+        int total = groups + tailGroups;
+        return gap >= 0 ? total <= 7 : total == 8;
+    }
+
+    /** Counts the 16-bit groups of one side of an IPv6 literal; -1 when malformed. */
+    private static int countGroups(String part, boolean mayEndWithIpv4) {
+        if (part.isEmpty()) {
+            return 0;
+        }
+        String[] groups = part.split(":", -1);
+        int count = 0;
+        for (int i = 0; i < groups.length; i++) {
+            String g = groups[i];
+            if (i == groups.length - 1 && mayEndWithIpv4 && g.contains(".")) {
+                if (!isIpv4(g)) {
+                    return -1;
+                }
+                count += 2;
+            } else if (g.isEmpty() || g.length() > 4 || !g.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+                return -1;
+            } else {
+                count++;
+            }
+        }
+        return count;
     }
 
     @Override

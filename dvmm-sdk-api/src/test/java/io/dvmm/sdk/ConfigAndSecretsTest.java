@@ -46,7 +46,7 @@ class ConfigAndSecretsTest {
                 .isInstanceOf(InvalidSpecException.class).hasMessageContaining("readTimeout");
         assertThatThrownBy(() -> HypervisorConfig.builder("inmemory:/x").maxConcurrentRequests(0).build())
                 .isInstanceOf(InvalidSpecException.class).hasMessageContaining("maxConcurrentRequests");
-        assertThatThrownBy(() -> new RetryPolicy(0, Duration.ZERO, Duration.ZERO, 1)).isInstanceOf(InvalidSpecException.class);
+        assertThatThrownBy(() -> RetryPolicy.builder().maxAttempts(0).build()).isInstanceOf(InvalidSpecException.class);
     }
 
     @Test

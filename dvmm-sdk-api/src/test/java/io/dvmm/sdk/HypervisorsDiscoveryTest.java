@@ -56,8 +56,8 @@ class HypervisorsDiscoveryTest {
     @Test
     void aRegisteredProviderIsFoundByTypeAndScheme() {
         Hypervisors.register(new HandMadeProvider());
-        assertThat(Hypervisors.providers()).extracting(HypervisorProvider::type).contains("handmade");
-        assertThat(Hypervisors.provider("HM")).map(HypervisorProvider::type).hasValue("handmade");
+        assertThat(Hypervisors.providers()).extracting(ProviderInfo::type).contains("handmade");
+        assertThat(Hypervisors.provider("HM")).map(ProviderInfo::type).hasValue("handmade");
         assertThat(Hypervisors.provider(java.net.URI.create("hm://x"))).isPresent();
         assertThatThrownBy(() -> Hypervisors.connect("nosuch://host", Credentials.none()))
                 .hasMessageContaining("handmade [");

@@ -1,27 +1,45 @@
 package io.dvmm.sdk.spi;
 
 import io.dvmm.sdk.Capability;
+import io.dvmm.sdk.ConflictException;
 import io.dvmm.sdk.ErrorContext;
 import io.dvmm.sdk.Hypervisor;
 import io.dvmm.sdk.HypervisorConfig;
 import io.dvmm.sdk.InvalidSpecException;
 import io.dvmm.sdk.OperationOptions;
+import io.dvmm.sdk.OperationTimeoutException;
 import io.dvmm.sdk.PowerState;
+import io.dvmm.sdk.Progress.Stage;
 import io.dvmm.sdk.ProviderOptions;
+import io.dvmm.sdk.StopSpec;
 import io.dvmm.sdk.UnavailableException;
 import io.dvmm.sdk.UnsupportedCapabilityException;
 import io.dvmm.sdk.VmId;
 import io.dvmm.sdk.VmInfo;
 import io.dvmm.sdk.VmProvisionSpec;
 import io.dvmm.sdk.VmQuery;
-import java.net.InetAddress;
+import io.dvmm.sdk.spi.support.Addresses;
+import io.dvmm.sdk.spi.support.Backoff;
+import io.dvmm.sdk.spi.support.CallPolicy;
+import io.dvmm.sdk.spi.support.Deadline;
+import io.dvmm.sdk.spi.support.Futures;
+import io.dvmm.sdk.spi.support.OperationRun;
+import io.dvmm.sdk.spi.support.OperationRunner;
+import io.dvmm.sdk.spi.support.Poller;
+import io.dvmm.sdk.spi.support.PowerSteps;
+import io.dvmm.sdk.spi.support.PowerTransitions;
+import io.dvmm.sdk.spi.support.PowerTransitions.Action;
+import io.dvmm.sdk.spi.support.PowerTransitions.Operation;
+import io.dvmm.sdk.spi.support.ProvisioningFlow;
+import io.dvmm.sdk.spi.support.ProvisioningSteps;
+import io.dvmm.sdk.spi.support.RequiredCapabilities;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,13 +49,19 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
- * What every provider's connection shares: threads, the retry path, the wait loop, capability
- * checks before any request, deadlines, and the generic waits. A provider extends it and
- * implements the operations; it may override the waits where its API can do better (vSphere's
- * {@code WaitForUpdatesEx}).
+ * What every provider's connection shares, and the one place where the control flow of the API
+ * lives: threads, capability checks before any request, deadlines, cancellation that reaches the
+ * work, the {@code createVm} skeleton ({@link ProvisioningFlow}) over the provider's
+ * {@link ProvisioningSteps}, the power-state rules ({@link PowerTransitions}) over its
+ * {@link PowerSteps}, rollback, and the generic waits. A provider extends it, supplies its steps
+ * and implements the remaining operations (inventory, listing, reconfigure, delete, snapshots)
+ * through {@link #operation} and {@link #guarded}; it may override the waits where its API can do
+ * better (vSphere's {@code WaitForUpdatesEx}).
  */
 public abstract class AbstractHypervisor implements Hypervisor {
     private static final AtomicInteger THREAD_IDS = new AtomicInteger();
@@ -48,17 +72,21 @@ public abstract class AbstractHypervisor implements Hypervisor {
     protected final String providerType;
     /** Schedules polls, retries and timeouts. */
     protected final ScheduledExecutorService scheduler;
-    /** Runs blocking transport calls and completions; bounded. */
+    /** Runs blocking work and completions; bounded. */
     protected final Executor executor;
     /** The one wait loop. */
     protected final Poller poller;
-    /** The one retry path. */
+    /** The one retry path, per request. */
     protected final CallPolicy calls;
+    /** Runs long operations: deadline, cancellation, rollback. */
+    protected final OperationRunner runner;
 
     private final boolean ownScheduler;
     private final ThreadPoolExecutor ownExecutor;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
+    /** Names of VMs being created through this connection: two creates of one name cannot both pass. */
+    private final Set<String> creating = ConcurrentHashMap.newKeySet();
 
     /**
      * @param providerType the provider type
@@ -88,6 +116,7 @@ public abstract class AbstractHypervisor implements Hypervisor {
         }
         this.poller = new Poller(scheduler);
         this.calls = new CallPolicy(providerType, config, scheduler);
+        this.runner = new OperationRunner(providerType, scheduler, poller, config.operationTimeout());
     }
 
     private static ThreadFactory daemon(String prefix) {
@@ -97,6 +126,31 @@ public abstract class AbstractHypervisor implements Hypervisor {
             return t;
         };
     }
+
+    // ---- what a provider supplies --------------------------------------------------------------------
+
+    /**
+     * @return the steps of {@code createVm}; called once per {@code createVm}
+     */
+    protected abstract ProvisioningSteps<?, ?> provisioning();
+
+    /**
+     * @return the power steps; called once per power operation
+     */
+    protected abstract PowerSteps<?> power();
+
+    /** @return the provider options class this provider understands, or {@code null} when it has none */
+    protected Class<? extends ProviderOptions> providerOptionsType() {
+        return null;
+    }
+
+    /**
+     * Releases provider resources (sessions, sockets, HTTP clients). Called once by
+     * {@link #close()} before the SDK's own threads stop.
+     */
+    protected abstract void closeTransport();
+
+    // ---- plumbing for providers -----------------------------------------------------------------------
 
     @Override
     public final String type() {
@@ -121,12 +175,13 @@ public abstract class AbstractHypervisor implements Hypervisor {
      * @return the call's deadline: its own timeout, else the connection's default
      */
     protected Deadline deadline(OperationOptions options) {
-        return Deadline.after(options.deadline().orElse(config.operationTimeout()));
+        return Deadline.after(options.timeout().orElse(config.operationTimeout()));
     }
 
     /**
      * Runs {@code body} only if the connection is open and has the capability; otherwise fails
-     * with the typed error before any request. Synchronous throws become failed futures.
+     * with the typed error before any request. Synchronous throws become failed futures;
+     * cancelling the returned future cancels the future {@code body} returned.
      *
      * @param capability the capability the operation needs, or {@code null}
      * @param operation the SDK operation
@@ -138,12 +193,33 @@ public abstract class AbstractHypervisor implements Hypervisor {
         if (closed.get()) {
             return Futures.failed(new UnavailableException("connection is closed", ctx(operation)));
         }
-        CompletableFuture<T> result = capability == null ? Futures.guard(body)
-                : capabilities().thenCompose(caps -> caps.contains(capability)
-                ? Futures.guard(body)
-                : Futures.failed(new UnsupportedCapabilityException(capability,
-                        "this " + providerType + " endpoint does not support " + capability, ctx(operation))));
+        CompletableFuture<T> result = capability == null ? Futures.composeCancellable(CompletableFuture.completedFuture(null), x -> body.get())
+                : Futures.composeCancellable(capabilities(), caps -> caps.contains(capability) ? body.get()
+                        : Futures.failed(unsupported(capability, operation)));
         return track(result, operation);
+    }
+
+    /**
+     * Runs a long operation through the connection's {@link OperationRunner}: the capability
+     * check, then {@code body} with a run that carries the deadline, progress and cancellation;
+     * success reports {@link Stage#DONE}, failure undoes what the run registered.
+     *
+     * @param capability the capability the operation needs, or {@code null}
+     * @param operation the SDK operation
+     * @param options the caller's options
+     * @param body the operation's steps
+     * @param <T> the value type
+     * @return the caller's future
+     */
+    protected <T> CompletableFuture<T> operation(Capability capability, String operation, OperationOptions options,
+                                                 Function<OperationRun, CompletableFuture<T>> body) {
+        Deadline deadline = deadline(options);
+        return guarded(capability, operation, () -> runner.run(operation, deadline, options, body));
+    }
+
+    private UnsupportedCapabilityException unsupported(Capability capability, String operation) {
+        return new UnsupportedCapabilityException(capability, "this " + providerType + " endpoint does not support " + capability,
+                ctx(operation));
     }
 
     /**
@@ -167,14 +243,62 @@ public abstract class AbstractHypervisor implements Hypervisor {
         return future;
     }
 
+    /** @return whether {@link #close()} was called */
+    protected boolean isClosed() {
+        return closed.get();
+    }
+
+    // ---- createVm: the skeleton -----------------------------------------------------------------------
+
+    /**
+     * Validates locally (provider options, the provider's own rules, the capabilities the spec
+     * needs), reserves the name on this connection, then runs the provider's steps through
+     * {@link ProvisioningFlow}.
+     */
+    @Override
+    public final CompletableFuture<VmInfo> createVm(VmProvisionSpec spec, OperationOptions options) {
+        return provision(provisioning(), spec, options);
+    }
+
+    private <P, V> CompletableFuture<VmInfo> provision(ProvisioningSteps<P, V> steps, VmProvisionSpec spec, OperationOptions options) {
+        if (closed.get()) {
+            return Futures.failed(new UnavailableException("connection is closed", ctx("createVm")));
+        }
+        P plan;
+        try {
+            checkProviderOptions(spec);
+            plan = steps.plan(spec);
+        } catch (RuntimeException e) {
+            return Futures.failed(e);
+        }
+        Deadline deadline = deadline(options);
+        CompletableFuture<VmInfo> result = Futures.composeCancellable(capabilities(), caps -> {
+            Capability missing = RequiredCapabilities.firstMissing(spec, caps);
+            if (missing != null) {
+                return Futures.failed(unsupported(missing, "createVm"));
+            }
+            if (!creating.add(spec.name())) {
+                return Futures.failed(new ConflictException("another createVm of '" + spec.name()
+                        + "' is running on this connection", ctx("createVm")));
+            }
+            CompletableFuture<VmInfo> run = runner.run("createVm", deadline, options, r -> {
+                r.stage(Stage.VALIDATE, 0, 2, "checked " + spec.name() + " against this " + providerType + " endpoint");
+                return ProvisioningFlow.execute(steps, spec, plan, r, config.operationTimeout());
+            });
+            run.whenComplete((v, e) -> creating.remove(spec.name()));
+            return run;
+        });
+        return track(result, "createVm");
+    }
+
     /**
      * Checks the provider options attached to a spec: options of another provider are an error,
      * never silently dropped.
      *
      * @param spec the spec
-     * @param accepted the options class this provider understands, or {@code null}
      */
-    protected void checkProviderOptions(VmProvisionSpec spec, Class<? extends ProviderOptions> accepted) {
+    protected void checkProviderOptions(VmProvisionSpec spec) {
+        Class<? extends ProviderOptions> accepted = providerOptionsType();
         for (ProviderOptions o : spec.providerOptions().values()) {
             if (accepted == null || !accepted.isInstance(o) || !o.providerType().equals(providerType)) {
                 throw new InvalidSpecException("providerOptions", "options for '" + o.providerType()
@@ -183,19 +307,122 @@ public abstract class AbstractHypervisor implements Hypervisor {
         }
     }
 
-    /** @return whether {@link #close()} was called */
-    protected boolean isClosed() {
-        return closed.get();
+    // ---- power: one answer per state, on every provider -----------------------------------------------
+
+    @Override
+    public final CompletableFuture<VmInfo> startVm(VmId id, OperationOptions options) {
+        return powerOperation(power(), Operation.START, Capability.POWER, id, null, options);
     }
 
+    @Override
+    public final CompletableFuture<VmInfo> stopVm(VmId id, StopSpec how, OperationOptions options) {
+        return powerOperation(power(), Operation.STOP, Capability.POWER, id, how, options);
+    }
+
+    @Override
+    public final CompletableFuture<VmInfo> restartVm(VmId id, OperationOptions options) {
+        return powerOperation(power(), Operation.RESTART, Capability.POWER, id, null, options);
+    }
+
+    @Override
+    public final CompletableFuture<VmInfo> suspendVm(VmId id, OperationOptions options) {
+        return powerOperation(power(), Operation.SUSPEND, Capability.SUSPEND, id, null, options);
+    }
+
+    @Override
+    public final CompletableFuture<VmInfo> resumeVm(VmId id, OperationOptions options) {
+        return powerOperation(power(), Operation.RESUME, Capability.SUSPEND, id, null, options);
+    }
+
+    private <R> CompletableFuture<VmInfo> powerOperation(PowerSteps<R> steps, Operation op, Capability capability, VmId id,
+                                                         StopSpec how, OperationOptions options) {
+        if (id == null) {
+            return Futures.failed(new InvalidSpecException("id", "must not be null", ctx(op.method())));
+        }
+        return operation(capability, op.method(), options, run -> steps.read(id, run).thenCompose(vm -> {
+            Action action = PowerTransitions.plan(op, steps.state(vm), how != null && how.graceful(), id, run.context());
+            if (action == Action.NOTHING) {
+                return steps.describe(id, vm, false, run);
+            }
+            run.check();
+            return act(steps, action, vm, how, run).thenCompose(x -> {
+                run.check();
+                return steps.describe(id, vm, true, run);
+            });
+        }));
+    }
+
+    private <R> CompletableFuture<Void> act(PowerSteps<R> steps, Action action, R vm, StopSpec how, OperationRun run) {
+        return switch (action) {
+            case POWER_ON -> {
+                run.stage(Stage.POWER_ON, 0, 99, "powering on");
+                yield steps.powerOn(vm, run);
+            }
+            case RESUME -> {
+                run.stage(Stage.RESUME, 0, 99, "resuming");
+                yield steps.resume(vm, run);
+            }
+            case POWER_OFF -> {
+                run.stage(Stage.POWER_OFF, 0, 99, "powering off");
+                yield steps.powerOff(vm, run);
+            }
+            case RESTART -> {
+                run.stage(Stage.RESTART, 0, 99, "restarting");
+                yield steps.restart(vm, run);
+            }
+            case SUSPEND -> {
+                run.stage(Stage.SUSPEND, 0, 99, "suspending");
+                yield steps.suspend(vm, run);
+            }
+            case SHUT_DOWN -> shutDown(steps, vm, how, run);
+            case NOTHING -> CompletableFuture.completedFuture(null);
+        };
+    }
+
+    /** A guest shutdown within the stop spec's grace; then, if it asks, a power off. */
+    private <R> CompletableFuture<Void> shutDown(PowerSteps<R> steps, R vm, StopSpec how, OperationRun run) {
+        run.stage(Stage.SHUTDOWN, 0, how.forceAfterTimeout() ? 50 : 99, "asking the guest to shut down");
+        Duration grace = how.gracefulTimeout().compareTo(run.deadline().remaining()) < 0 ? how.gracefulTimeout()
+                : run.deadline().remaining();
+        return steps.shutDown(vm, grace, run).exceptionallyCompose(e -> {
+            Throwable cause = Futures.unwrap(e);
+            if (!(cause instanceof OperationTimeoutException) || !how.forceAfterTimeout() || run.isCancelled()) {
+                return Futures.failed(cause);
+            }
+            run.stage(Stage.POWER_OFF, 50, 99, "the guest did not shut down within " + grace + "; powering off");
+            return steps.powerOff(vm, run);
+        });
+    }
+
+    // ---- generic lookups and waits ---------------------------------------------------------------------
+
+    /**
+     * Looks the name up through {@link #listVms(VmQuery)}; providers with a name lookup of their
+     * own override it. Several VMs of the name fail with {@link ConflictException} listing them.
+     */
     @Override
     public CompletableFuture<Optional<VmInfo>> findVm(String name) {
         if (name == null || name.isEmpty()) {
             return Futures.failed(new InvalidSpecException("name", "must not be empty", ctx("findVm")));
         }
         // VM names cannot hold '*' or '?' (VmProvisionSpec forbids them), so the name is its own glob.
-        return listVms(VmQuery.builder().namePattern(name).build())
-                .thenApply(list -> list.stream().filter(v -> v.name().equals(name)).findFirst());
+        return listVms(VmQuery.builder().namePattern(name).build()).thenApply(list -> single(name,
+                list.stream().filter(v -> v.name().equals(name)).toList()));
+    }
+
+    /**
+     * @param name the name looked up
+     * @param matches the VMs of that name
+     * @return the one match, or empty
+     * @throws ConflictException naming the ids when there are several
+     */
+    protected Optional<VmInfo> single(String name, List<VmInfo> matches) {
+        if (matches.size() > 1) {
+            throw new ConflictException(matches.size() + " VMs are named '" + name + "': "
+                    + matches.stream().map(v -> v.id().value()).collect(Collectors.joining(", ")) + "; address one by id",
+                    ctx("findVm"));
+        }
+        return matches.stream().findFirst();
     }
 
     @Override
@@ -209,44 +436,13 @@ public abstract class AbstractHypervisor implements Hypervisor {
     public CompletableFuture<VmInfo> waitForGuestIp(VmId id, Duration timeout) {
         return guarded(Capability.GUEST_IP, "waitForGuestIp", () -> poller.until(ctx("waitForGuestIp"),
                 "a guest IP on VM " + id, waitBackoff(), Deadline.after(timeout),
-                () -> getVm(id).thenApply(vm -> vm.ipAddresses().stream().anyMatch(AbstractHypervisor::isUsableIp)
-                        ? Optional.of(vm) : Optional.empty())));
+                () -> getVm(id).thenApply(vm -> Addresses.usable(vm.ipAddresses()).isEmpty() ? Optional.empty() : Optional.of(vm))));
     }
 
     /** @return the back-off of the generic waits; providers may tune it */
     protected Backoff waitBackoff() {
         return new Backoff(Duration.ofMillis(200), Duration.ofSeconds(3), 1.5);
     }
-
-    /**
-     * @param ip an IP literal reported by a guest
-     * @return whether it can reach the VM: not loopback, link-local, wildcard or multicast
-     */
-    public static boolean isUsableIp(String ip) {
-        if (!io.dvmm.sdk.IpConfig.isIpv4(ip) && !io.dvmm.sdk.IpConfig.isIpv6(ip)) {
-            return false;
-        }
-        try {
-            InetAddress a = InetAddress.getByName(ip);
-            return !(a.isLoopbackAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress() || a.isMulticastAddress());
-        } catch (java.net.UnknownHostException e) {
-            return false;
-        }
-    }
-
-    /**
-     * @param ips IP literals reported by a guest
-     * @return the usable ones, in order
-     */
-    public static List<String> usableIps(List<String> ips) {
-        return ips.stream().filter(AbstractHypervisor::isUsableIp).toList();
-    }
-
-    /**
-     * Releases provider resources (sessions, sockets). Called once by {@link #close()} before the
-     * SDK's own threads stop.
-     */
-    protected abstract void closeTransport();
 
     @Override
     public final void close() {
@@ -263,7 +459,7 @@ public abstract class AbstractHypervisor implements Hypervisor {
                 scheduler.shutdownNow();
             }
             if (ownExecutor != null) {
-                ownExecutor.shutdown();
+                ownExecutor.shutdownNow();
             }
         }
     }

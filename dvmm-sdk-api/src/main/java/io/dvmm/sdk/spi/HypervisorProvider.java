@@ -3,6 +3,8 @@ package io.dvmm.sdk.spi;
 import io.dvmm.sdk.Capability;
 import io.dvmm.sdk.Hypervisor;
 import io.dvmm.sdk.HypervisorConfig;
+import io.dvmm.sdk.ProviderProperty;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -12,6 +14,9 @@ import java.util.Set;
  * {@code META-INF/services/io.dvmm.sdk.spi.HypervisorProvider} and, when it has a module
  * descriptor, {@code provides io.dvmm.sdk.spi.HypervisorProvider with ...}. Implementations need
  * a public no-argument constructor and must be cheap to instantiate: no I/O, no threads.
+ * Implementations are thread-safe. The orchestration every provider shares (the create skeleton,
+ * the power-state rules, waits, retries) lives in {@link AbstractHypervisor} and
+ * {@code io.dvmm.sdk.spi.support}; a provider supplies the steps.
  */
 public interface HypervisorProvider {
 
@@ -33,6 +38,18 @@ public interface HypervisorProvider {
      * @return the provider's capabilities
      */
     Set<Capability> capabilities();
+
+    /**
+     * The provider-specific settings this provider takes. {@link io.dvmm.sdk.Hypervisors#connect}
+     * refuses a config with a key not declared here or a value that does not fit, so a provider
+     * may read its declared properties without checking them again. The README's configuration
+     * table is generated from these declarations.
+     *
+     * @return the declared properties; none by default
+     */
+    default List<ProviderProperty> properties() {
+        return List.of();
+    }
 
     /**
      * Opens a connection without sending any request.

@@ -1,4 +1,4 @@
-package io.dvmm.sdk.spi;
+package io.dvmm.sdk.spi.support;
 
 import io.dvmm.sdk.ErrorContext;
 import io.dvmm.sdk.InvalidSpecException;

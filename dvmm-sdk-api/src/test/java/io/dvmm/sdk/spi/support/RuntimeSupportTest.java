@@ -1,4 +1,4 @@
-package io.dvmm.sdk.spi;
+package io.dvmm.sdk.spi.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.dvmm.sdk.CircuitBreakerPolicy;
 import io.dvmm.sdk.ConflictException;
 import io.dvmm.sdk.ErrorContext;
+import io.dvmm.sdk.InvalidSpecException;
 import io.dvmm.sdk.HypervisorConfig;
 import io.dvmm.sdk.OperationTimeoutException;
 import io.dvmm.sdk.Progress;
@@ -41,8 +42,8 @@ class RuntimeSupportTest {
 
     private static HypervisorConfig config(int attempts, boolean breaker) {
         return HypervisorConfig.builder("test:/x")
-                .retry(new RetryPolicy(attempts, Duration.ofMillis(1), Duration.ofMillis(5), 2.0))
-                .circuitBreaker(breaker ? new CircuitBreakerPolicy(true, 50f, 4, 4, Duration.ofMinutes(1))
+                .retry(RetryPolicy.builder().maxAttempts(attempts).initialBackoff(Duration.ofMillis(1)).maxBackoff(Duration.ofMillis(5)).build())
+                .circuitBreaker(breaker ? CircuitBreakerPolicy.builder().slidingWindowSize(4).minimumCalls(4).openDuration(Duration.ofMinutes(1)).build()
                         : CircuitBreakerPolicy.disabled())
                 .build();
     }
@@ -89,16 +90,16 @@ class RuntimeSupportTest {
     void progressIsOrderedAndNeverDecreases() {
         List<Progress> seen = Collections.synchronizedList(new ArrayList<>());
         ProgressReporter r = new ProgressReporter("createVm", seen::add);
-        r.report("clone", 10, "a");
-        r.report("clone", 5, "b");
-        r.report("clone", 5, "b");
-        r.reportSlice("configure", 50, 60, 50, "c");
-        r.report("wait", -1, "d");
+        r.report(Progress.Stage.CLONE, 10, "a");
+        r.report(Progress.Stage.CLONE, 5, "b");
+        r.report(Progress.Stage.CLONE, 5, "b");
+        r.reportSlice(Progress.Stage.CONFIGURE, 50, 60, 50, "c");
+        r.report(Progress.Stage.WAIT_IP, -1, "d");
         assertThat(seen).extracting(p -> p.percent().orElse(-1)).containsExactly(10, 10, 55, 55);
         ProgressReporter throwing = new ProgressReporter("x", p -> {
             throw new IllegalStateException("listener bug");
         });
-        throwing.report("s", 1, "m");
+        throwing.report(Progress.Stage.DONE, 1, "m");
         assertThat(throwing.lastPercent()).isEqualTo(1);
     }
 

@@ -1,4 +1,4 @@
-package io.dvmm.sdk.spi;
+package io.dvmm.sdk.spi.support;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

@@ -1,8 +1,9 @@
-package io.dvmm.sdk.spi;
+package io.dvmm.sdk.spi.support;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /** Small helpers for {@link CompletableFuture}s that providers share. */
@@ -49,16 +50,44 @@ public final class Futures {
     }
 
     /**
-     * Makes cancelling {@code outer} also cancel {@code inner}, so that cancelling the future a
-     * caller holds stops the work behind it.
+     * {@code first.thenCompose(then)} whose cancellation reaches the work: cancelling the returned
+     * future cancels {@code first} while it runs, and the future {@code then} returned once it
+     * does. This is how a caller's {@code cancel} on the future of a guarded call (capability
+     * check, then the operation) reaches the operation.
      *
-     * @param outer the future the caller holds
-     * @param inner the future doing the work
+     * @param first the first stage
+     * @param then the rest, given the first stage's value
+     * @param <A> the first stage's value type
      * @param <T> the value type
-     * @return {@code outer}
+     * @return the caller's future
      */
-    public static <T> CompletableFuture<T> propagateCancel(CompletableFuture<T> outer, CompletableFuture<?> inner) {
-        return onCancel(outer, () -> inner.cancel(true));
+    public static <A, T> CompletableFuture<T> composeCancellable(CompletableFuture<A> first,
+                                                                Function<A, CompletableFuture<T>> then) {
+        CompletableFuture<T> out = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicReference<CompletableFuture<?>> current = new java.util.concurrent.atomic.AtomicReference<>(first);
+        onCancel(out, () -> current.get().cancel(true));
+        first.whenComplete((a, e) -> {
+            if (e != null) {
+                out.completeExceptionally(unwrap(e));
+                return;
+            }
+            if (out.isDone()) {
+                return;
+            }
+            CompletableFuture<T> inner = guard(() -> then.apply(a));
+            current.set(inner);
+            if (out.isCancelled()) {
+                inner.cancel(true);
+            }
+            inner.whenComplete((v, e2) -> {
+                if (e2 != null) {
+                    out.completeExceptionally(unwrap(e2));
+                } else {
+                    out.complete(v);
+                }
+            });
+        });
+        return out;
     }
 
     /**

@@ -1,6 +1,7 @@
-package io.dvmm.sdk.spi;
+package io.dvmm.sdk.spi.support;
 
 import io.dvmm.sdk.Progress;
+import io.dvmm.sdk.Progress.Stage;
 import io.dvmm.sdk.ProgressListener;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -18,7 +19,7 @@ public final class ProgressReporter {
     private final ProgressListener listener;
     private final Clock clock;
     private int lastPercent = -1;
-    private String lastStage;
+    private Stage lastStage;
     private String lastMessage;
 
     /**
@@ -48,7 +49,7 @@ public final class ProgressReporter {
      * @param percent 0 to 100, or -1 when unknown
      * @param message a short text
      */
-    public synchronized void report(String stage, int percent, String message) {
+    public synchronized void report(Stage stage, int percent, String message) {
         int p = Math.max(-1, Math.min(100, percent));
         if (p >= 0 && p < lastPercent) {
             p = lastPercent;
@@ -57,7 +58,7 @@ public final class ProgressReporter {
             p = lastPercent;
         }
         String m = message == null ? "" : message;
-        if (stage.equals(lastStage) && p == lastPercent && m.equals(lastMessage)) {
+        if (stage == lastStage && p == lastPercent && m.equals(lastMessage)) {
             return;
         }
         lastStage = stage;
@@ -79,7 +80,7 @@ public final class ProgressReporter {
      * @param stagePercent the stage's own percent, 0 to 100, or -1
      * @param message a short text
      */
-    public void reportSlice(String stage, int from, int to, int stagePercent, String message) {
+    public void reportSlice(Stage stage, int from, int to, int stagePercent, String message) {
         int p = stagePercent < 0 ? from : from + (int) ((to - from) * (Math.min(100, stagePercent) / 100.0));
         report(stage, p, message);
     }
@@ -87,6 +88,11 @@ public final class ProgressReporter {
     /** @return the SDK operation reported on */
     public String operation() {
         return operation;
+    }
+
+    /** @return the stage reported last, or {@code null} before the first report */
+    public synchronized Stage lastStage() {
+        return lastStage;
     }
 
     /** @return the highest percent reported so far, or -1 */

@@ -1,0 +1,141 @@
+package io.dvmm.sdk.spi.support;
+
+import io.dvmm.sdk.CleanupFailedException;
+import io.dvmm.sdk.ErrorContext;
+import io.dvmm.sdk.OperationOptions;
+import io.dvmm.sdk.OperationTimeoutException;
+import io.dvmm.sdk.Progress.Stage;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs every long operation of a connection the same way: one {@link OperationRun} with its
+ * deadline and progress; the caller's {@code cancel} and the deadline both cancel the run (its
+ * wait, its remote task); success ends with {@link Stage#DONE}; failure undoes what the run
+ * made, and an undo that fails is attached to the caller's error, naming what is left.
+ *
+ * <p>Timing: a run that fails waits for its rollback (up to the cleanup budget) so the error can
+ * say what is left; a run that hits its deadline completes within {@link #DEADLINE_GRACE} of it,
+ * naming what its rollback (which goes on in the background) has not removed yet. A cancelled
+ * run's future is cancelled at once; its rollback goes on in the background.
+ */
+public final class OperationRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(OperationRunner.class);
+    /** How long after its deadline a run's future may still complete. */
+    public static final Duration DEADLINE_GRACE = Duration.ofMillis(900);
+
+    private final String provider;
+    private final ScheduledExecutorService scheduler;
+    private final Poller poller;
+    private final Duration cleanupBudget;
+
+    /**
+     * @param provider the provider type
+     * @param scheduler runs the deadline timers
+     * @param poller the connection's wait loop
+     * @param cleanupBudget how long a rollback may take
+     */
+    public OperationRunner(String provider, ScheduledExecutorService scheduler, Poller poller, Duration cleanupBudget) {
+        this.provider = provider;
+        this.scheduler = scheduler;
+        this.poller = poller;
+        this.cleanupBudget = cleanupBudget;
+    }
+
+    /**
+     * @param operation the SDK operation
+     * @param deadline the operation's deadline
+     * @param options the caller's options (progress listener)
+     * @param body the operation's steps
+     * @param <T> the value type
+     * @return the caller's future
+     */
+    public <T> CompletableFuture<T> run(String operation, Deadline deadline, OperationOptions options,
+                                        Function<OperationRun, CompletableFuture<T>> body) {
+        ErrorContext ctx = ErrorContext.of(provider, operation);
+        OperationRun run = new OperationRun(ctx, deadline, new ProgressReporter(operation, options.listener()), poller);
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Futures.onCancel(result, () -> run.cancel(new CancellationException(operation + " was cancelled by the caller")));
+        ScheduledFuture<?> timer = schedule(() -> onDeadline(run, result), deadline.remaining());
+        Futures.guard(() -> body.apply(run)).whenComplete((value, error) -> {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            if (error == null && !run.isCancelled()) {
+                run.reporter().report(Stage.DONE, 100, operation + " finished");
+                if (result.complete(value)) {
+                    run.dropUndos();
+                    return;
+                }
+            }
+            Throwable failure = error == null ? run.cancelReason() : failureOf(run, Futures.unwrap(error));
+            rollBack(run, result, failure);
+        });
+        return result;
+    }
+
+    /** The caller's error: the deadline's timeout when the run was cut by it, else the step's own. */
+    private static Throwable failureOf(OperationRun run, Throwable error) {
+        return run.cancelReason() instanceof OperationTimeoutException timeout ? timeout : error;
+    }
+
+    private <T> void rollBack(OperationRun run, CompletableFuture<T> result, Throwable failure) {
+        List<OperationRun.Undo> undos = run.takeUndos();
+        if (undos.isEmpty()) {
+            result.completeExceptionally(failure);
+            return;
+        }
+        run.reporter().report(Stage.ROLLBACK, -1, "removing " + String.join(", ", undos.stream().map(OperationRun.Undo::resource).toList()));
+        LOG.info("{} failed ({}); removing what it made: {}", run.operation(), failure.toString(),
+                undos.stream().map(OperationRun.Undo::resource).toList());
+        OperationRun cleanup = run.forCleanup(cleanupBudget);
+        Rollback.undo(run, undos, cleanup).whenComplete((left, e) -> {
+            CleanupFailedException leftover = left;
+            if (e != null) {
+                leftover = new CleanupFailedException(undos.stream().map(OperationRun.Undo::resource).toList(),
+                        "cleanup after the failed " + run.operation() + " failed: " + e, run.context(), Futures.unwrap(e));
+            }
+            if (leftover != null) {
+                failure.addSuppressed(leftover);
+            }
+            if (!result.completeExceptionally(failure) && leftover != null) {
+                LOG.warn("{}: {}", run.operation(), leftover.getMessage());
+            }
+        });
+    }
+
+    /** At the deadline: cancel the run, and complete the caller's future shortly after whatever the run is doing. */
+    private <T> void onDeadline(OperationRun run, CompletableFuture<T> result) {
+        OperationTimeoutException timeout = new OperationTimeoutException(run.operation() + " did not finish within "
+                + run.deadline().budget(), run.context());
+        run.cancel(timeout);
+        schedule(() -> {
+            if (result.isDone()) {
+                return;
+            }
+            List<String> left = run.pendingResources();
+            if (!left.isEmpty()) {
+                timeout.addSuppressed(new CleanupFailedException(left, "cleanup had not finished when the deadline passed; "
+                        + "it goes on in the background", run.context(), null));
+            }
+            result.completeExceptionally(timeout);
+        }, DEADLINE_GRACE);
+    }
+
+    private ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+        try {
+            return scheduler.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
+    }
+}
