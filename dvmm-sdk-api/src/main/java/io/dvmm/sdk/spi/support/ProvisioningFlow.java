@@ -7,6 +7,7 @@ import io.dvmm.sdk.ConflictException;
 import io.dvmm.sdk.HypervisorException;
 import io.dvmm.sdk.InvalidSpecException;
 import io.dvmm.sdk.NotFoundException;
+import io.dvmm.sdk.OperationTimeoutException;
 import io.dvmm.sdk.PermissionDeniedException;
 import io.dvmm.sdk.Progress.Stage;
 import io.dvmm.sdk.ResourceExhaustedException;
@@ -162,7 +163,9 @@ public final class ProvisioningFlow<P, V> {
                     return CompletableFuture.completedFuture(found.get());
                 }
                 if (!fullWindow) {
-                    return CompletableFuture.<V>failedFuture(error);
+                    return CompletableFuture.<V>failedFuture(new OperationTimeoutException("the deadline passed before the "
+                            + "outcome of the create request was known (its answer was lost: " + error.getMessage() + ")",
+                            run.context(), error));
                 }
                 run.forget(unconfirmed);
                 if (n >= MAX_CREATE_ATTEMPTS || !(error instanceof HypervisorException he && he.retryable())) {
