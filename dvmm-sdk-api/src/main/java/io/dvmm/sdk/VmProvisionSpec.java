@@ -313,6 +313,26 @@ public final class VmProvisionSpec {
         }
 
         /**
+         * @param values the NICs, replacing those already given
+         * @return this builder
+         */
+        public Builder nics(List<NicSpec> values) {
+            nics.clear();
+            values.forEach(this::nic);
+            return this;
+        }
+
+        /**
+         * @param values the disks, replacing those already given; the first is the boot disk
+         * @return this builder
+         */
+        public Builder disks(List<DiskSpec> values) {
+            disks.clear();
+            values.forEach(this::disk);
+            return this;
+        }
+
+        /**
 
          * @param value where the VM goes
 

@@ -3,7 +3,7 @@ package io.dvmm.sdk.testkit;
 import io.dvmm.sdk.Hypervisor;
 import io.dvmm.sdk.HypervisorConfig;
 import io.dvmm.sdk.Hypervisors;
-import io.dvmm.sdk.testkit.inmemory.InMemoryCloud;
+import io.dvmm.sdk.inmemory.InMemoryCloud;
 import java.lang.reflect.AnnotatedElement;
 import java.util.Optional;
 import java.util.UUID;

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Gives each test method a fresh in-memory hypervisor: declare a {@link io.dvmm.sdk.Hypervisor}
- * parameter (and, to inject faults, an {@link io.dvmm.sdk.testkit.inmemory.InMemoryCloud} one).
+ * parameter (and, to inject faults, an {@link io.dvmm.sdk.inmemory.InMemoryCloud} one).
  *
  * <pre>{@code
  * @WithInMemoryHypervisor

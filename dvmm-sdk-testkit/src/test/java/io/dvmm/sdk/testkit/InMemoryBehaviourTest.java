@@ -18,7 +18,7 @@ import io.dvmm.sdk.StopSpec;
 import io.dvmm.sdk.UnsupportedCapabilityException;
 import io.dvmm.sdk.VmInfo;
 import io.dvmm.sdk.VmProvisionSpec;
-import io.dvmm.sdk.testkit.inmemory.InMemoryCloud;
+import io.dvmm.sdk.inmemory.InMemoryCloud;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
@@ -43,11 +43,24 @@ class InMemoryBehaviourTest {
 
     @Test
     void injectedFailuresHitTheNextCallsOnly(Hypervisor hv, InMemoryCloud cloud) {
-        cloud.faults().failNext("createVm", 2, op -> new BusyException("VM is locked (clone)", ErrorContext.of("inmemory", op)));
-        assertThatThrownBy(() -> hv.createVm(spec("a")).join()).hasCauseInstanceOf(BusyException.class);
-        assertThatThrownBy(() -> hv.createVm(spec("a")).join()).hasCauseInstanceOf(BusyException.class);
+        cloud.faults().failNext("createVm", 2, op -> new io.dvmm.sdk.PermissionDeniedException("no VM.Allocate", ErrorContext.of("inmemory", op)));
+        assertThatThrownBy(() -> hv.createVm(spec("a")).join()).hasCauseInstanceOf(io.dvmm.sdk.PermissionDeniedException.class);
+        assertThatThrownBy(() -> hv.createVm(spec("a")).join()).hasCauseInstanceOf(io.dvmm.sdk.PermissionDeniedException.class);
         assertThat(hv.createVm(spec("a")).join().name()).isEqualTo("a");
         assertThat(cloud.vmCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aBusyCreateIsAskedAgainAndALostAnswerMakesNoSecondVm(Hypervisor hv, InMemoryCloud cloud) {
+        cloud.faults().failNext("createVm", 2, op -> new BusyException("storage lock timeout", ErrorContext.of("inmemory", op)));
+        assertThat(hv.createVm(spec("busy")).join().name()).isEqualTo("busy");
+        assertThat(cloud.requestCount("createVm")).as("two refusals, then the create").isEqualTo(3);
+
+        cloud.faults().loseAnswer("createVm", 1);
+        VmInfo vm = hv.createVm(spec("lost")).join();
+        assertThat(vm.name()).isEqualTo("lost");
+        assertThat(cloud.requestCount("createVm")).as("the lost answer was found by its marker, not sent again").isEqualTo(4);
+        assertThat(cloud.vmCount()).isEqualTo(2);
     }
 
     @Test

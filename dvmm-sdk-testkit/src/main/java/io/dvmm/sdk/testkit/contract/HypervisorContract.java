@@ -16,6 +16,7 @@ import io.dvmm.sdk.Credentials;
 import io.dvmm.sdk.GuestCustomization;
 import io.dvmm.sdk.Hypervisor;
 import io.dvmm.sdk.HypervisorConfig;
+import io.dvmm.sdk.HypervisorException;
 import io.dvmm.sdk.Hypervisors;
 import io.dvmm.sdk.InvalidSpecException;
 import io.dvmm.sdk.Inventory;
@@ -37,8 +38,8 @@ import io.dvmm.sdk.VmInfo;
 import io.dvmm.sdk.VmProvisionSpec;
 import io.dvmm.sdk.VmQuery;
 import io.dvmm.sdk.VmReconfigureSpec;
-import io.dvmm.sdk.spi.AbstractHypervisor;
-import io.dvmm.sdk.spi.HypervisorProvider;
+import io.dvmm.sdk.ProviderInfo;
+import io.dvmm.sdk.spi.support.Addresses;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
@@ -90,6 +91,9 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class HypervisorContract {
+    /** A syntactically valid public key for cloud-init cases. */
+    protected static final String SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFyQ3Ekq1vqW4o0vM3qjP6i4hU4o1b4rZxE0x8nQbLh8 contract@dvmm";
+
     private final String prefix = "ct" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff)) + "-";
     private final AtomicInteger counter = new AtomicInteger();
     private Hypervisor hv;
@@ -121,6 +125,14 @@ public abstract class HypervisorContract {
      *         standalone ESXi host), or {@code null} when the provider has none
      */
     protected HypervisorConfig limitedConfig() {
+        return null;
+    }
+
+    /**
+     * @return a configuration that reaches the endpoint but must refuse its TLS certificate (a
+     *         wrong pin, an empty trust store), or {@code null} when the endpoint has no TLS
+     */
+    protected HypervisorConfig untrustedTlsConfig() {
         return null;
     }
 
@@ -265,7 +277,7 @@ public abstract class HypervisorContract {
     @Test
     @Covers({"type", "endpoint", "testConnection"})
     void connectionIsIdentifiedAndItsProviderDiscovered() {
-        Optional<HypervisorProvider> provider = Hypervisors.provider(config().type());
+        Optional<ProviderInfo> provider = Hypervisors.provider(config().type());
         assertTrue(provider.isPresent(), "provider '" + config().type() + "' must be found through ServiceLoader");
         assertEquals(provider.get().type(), hv.type());
         assertEquals(config().endpoint(), hv.endpoint());
@@ -320,7 +332,7 @@ public abstract class HypervisorContract {
         assertEquals(PowerState.POWERED_ON, vm.powerState());
         if (caps.contains(Capability.GUEST_IP)) {
             String ip = vm.primaryIpAddress().orElseThrow(() -> new AssertionError("waitForIp(true) must yield an IP"));
-            assertTrue(AbstractHypervisor.isUsableIp(ip), "usable IP, was " + ip);
+            assertTrue(Addresses.isUsable(ip), "usable IP, was " + ip);
             VmInfo withIp = await(hv.waitForGuestIp(vm.id(), operationTimeout()));
             assertTrue(withIp.ipAddresses().contains(ip), "waitForGuestIp reports " + withIp.ipAddresses());
         } else {
@@ -508,8 +520,12 @@ public abstract class HypervisorContract {
             case CLONE_FULL -> target.createVm(baseSpec(uniqueName("full")).cloneMode(CloneMode.FULL).build());
             case CLONE_LINKED -> target.createVm(baseSpec(uniqueName("linked")).cloneMode(CloneMode.LINKED).build());
             case GUEST_CUSTOMIZATION -> target.createVm(baseSpec(uniqueName("guest"))
-                    .guest(GuestCustomization.builder().hostname("guest").build()).build());
+                    .guest(GuestCustomization.builder().dnsServer("192.0.2.53").build()).build());
+            case CUSTOM_HOSTNAME -> target.createVm(baseSpec(uniqueName("host"))
+                    .guest(GuestCustomization.builder().hostname("another-name").build()).build());
             case CLOUD_INIT -> target.createVm(baseSpec(uniqueName("ci"))
+                    .guest(GuestCustomization.builder().username("ops").sshKey(SSH_KEY).build()).build());
+            case USER_DATA -> target.createVm(baseSpec(uniqueName("ud"))
                     .guest(GuestCustomization.builder().userData("#cloud-config\n").build()).build());
             case DISKS -> target.createVm(baseSpec(uniqueName("disk")).disk(io.dvmm.sdk.DiskSpec.ofGiB(100)).build());
             case METADATA -> target.createVm(baseSpec(uniqueName("meta")).metadata("k", "v").build());
@@ -555,7 +571,7 @@ public abstract class HypervisorContract {
             }
         }
         Progress end = events.get(events.size() - 1);
-        assertEquals("done", end.stage(), "the last report is the 'done' stage: " + events);
+        assertEquals(Progress.Stage.DONE, end.stage(), "the last report is the 'done' stage: " + events);
         assertEquals(100, end.percent().orElse(-1));
         assertTrue(await(hv.deleteVm(vm.id())));
     }
@@ -572,21 +588,9 @@ public abstract class HypervisorContract {
         if (f.isCancelled()) {
             assertThrows(CancellationException.class, f::join);
         }
-        // Cancelled (or finished just before the cancel): the provider removes what it made, else we do.
-        boolean canCancel = caps().contains(Capability.CANCEL_TASK);
-        if (!canCancel || !f.isCancelled()) {
-            eventually("the VM can be removed after a cancel", () -> {
-                Optional<VmInfo> vm = await(hv.findVm(name));
-                if (vm.isEmpty()) {
-                    return true;
-                }
-                try {
-                    await(hv.deleteVm(vm.get().id()));
-                } catch (RuntimeException busy) {
-                    return false;
-                }
-                return true;
-            });
+        // Cancelled (or finished just before the cancel): the SDK removes what it made, in the background.
+        if (!f.isCancelled()) {
+            assertTrue(await(hv.deleteVm(f.join().id())));
         }
         eventually("no VM named " + name + " remains", () -> await(hv.findVm(name)).isEmpty());
     }
@@ -594,11 +598,22 @@ public abstract class HypervisorContract {
     @Test
     @Covers("createVm")
     void deadlineFailsWithTimeoutAndCleansUp() {
-        String name = uniqueName("deadline");
-        OperationTimeoutException e = awaitFailure(OperationTimeoutException.class,
-                hv.createVm(baseSpec(name).powerOn(true).build(), OperationOptions.timeout(Duration.ofMillis(1))));
-        assertEquals(hv.type(), e.provider());
-        eventually("the timed-out VM is cleaned up", () -> await(hv.findVm(name)).isEmpty());
+        for (Duration deadline : List.of(Duration.ofMillis(1), Duration.ofMillis(400))) {
+            String name = uniqueName("deadline");
+            long start = System.nanoTime();
+            CompletableFuture<VmInfo> f = hv.createVm(baseSpec(name).powerOn(true).build(), OperationOptions.timeout(deadline));
+            try {
+                VmInfo fast = await(f);
+                assertTrue(await(hv.deleteVm(fast.id())), "a create faster than " + deadline + " still counts");
+                continue;
+            } catch (OperationTimeoutException e) {
+                assertEquals(hv.type(), e.provider());
+                assertEquals("createVm", e.operation());
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertTrue(took.compareTo(deadline.plusMillis(1500)) < 0, "a " + deadline + " deadline ended after " + took);
+            eventually("the timed-out VM is cleaned up", () -> await(hv.findVm(name)).isEmpty());
+        }
     }
 
     @Test
@@ -636,6 +651,222 @@ public abstract class HypervisorContract {
         other.close();
         UnavailableException e = awaitFailure(UnavailableException.class, other.listVms());
         assertTrue(e.getMessage().contains("closed"), e.getMessage());
+    }
+
+
+    // ---- one answer per state: the power matrix
+
+    /** The answer a power operation must give in a state: the state it leads to, or the error class. */
+    private record Expected(PowerState state, Class<? extends HypervisorException> error) {
+        static Expected now(PowerState s) {
+            return new Expected(s, null);
+        }
+
+        static Expected conflict() {
+            return new Expected(null, ConflictException.class);
+        }
+    }
+
+    private void bringTo(VmId id, PowerState state) {
+        if (state == PowerState.POWERED_OFF) {
+            await(hv.stopVm(id, StopSpec.hard()));
+        } else if (state == PowerState.POWERED_ON) {
+            VmInfo vm = await(hv.getVm(id));
+            if (vm.powerState() == PowerState.SUSPENDED) {
+                await(hv.resumeVm(id));
+            } else {
+                await(hv.startVm(id));
+            }
+        } else {
+            await(hv.startVm(id));
+            await(hv.suspendVm(id));
+        }
+        assertEquals(state, await(hv.getVm(id)).powerState(), "set-up of " + state);
+    }
+
+    private void check(VmId id, PowerState from, String op, Supplier<CompletableFuture<VmInfo>> call, Expected expected) {
+        bringTo(id, from);
+        String what = op + " on a VM that is " + from;
+        if (expected.error() != null) {
+            HypervisorException e = assertThrows(HypervisorException.class, () -> await(call.get()), what);
+            assertInstanceOf(expected.error(), e, what + ": " + e);
+            assertFalse(e.retryable(), what + " is not retryable: waiting will not change the state");
+            assertEquals(op, e.operation(), what);
+            assertEquals(from, await(hv.getVm(id)).powerState(), what + " leaves the VM as it was");
+        } else {
+            assertEquals(expected.state(), await(call.get()).powerState(), what);
+            assertEquals(expected.state(), await(hv.getVm(id)).powerState(), what + ", read back");
+        }
+    }
+
+    @Test
+    @Covers({"startVm", "stopVm", "restartVm", "suspendVm", "resumeVm"})
+    void everyPowerOperationHasOneAnswerInEveryState() {
+        boolean suspend = caps().contains(Capability.SUSPEND);
+        VmId id = create(baseSpec(uniqueName("matrix")).build()).id();
+        List<PowerState> states = suspend ? List.of(PowerState.POWERED_OFF, PowerState.POWERED_ON, PowerState.SUSPENDED)
+                : List.of(PowerState.POWERED_OFF, PowerState.POWERED_ON);
+        StopSpec graceful = StopSpec.gracefulThenHard(Duration.ofSeconds(30));
+        for (PowerState from : states) {
+            boolean off = from == PowerState.POWERED_OFF;
+            boolean on = from == PowerState.POWERED_ON;
+            check(id, from, "startVm", () -> hv.startVm(id), Expected.now(PowerState.POWERED_ON));
+            check(id, from, "stopVm", () -> hv.stopVm(id, graceful), Expected.now(PowerState.POWERED_OFF));
+            check(id, from, "stopVm", () -> hv.stopVm(id, StopSpec.hard()), Expected.now(PowerState.POWERED_OFF));
+            check(id, from, "restartVm", () -> hv.restartVm(id), on ? Expected.now(PowerState.POWERED_ON) : Expected.conflict());
+            if (suspend) {
+                check(id, from, "suspendVm", () -> hv.suspendVm(id), off ? Expected.conflict() : Expected.now(PowerState.SUSPENDED));
+                check(id, from, "resumeVm", () -> hv.resumeVm(id), off ? Expected.conflict() : Expected.now(PowerState.POWERED_ON));
+            } else {
+                awaitFailure(UnsupportedCapabilityException.class, hv.suspendVm(id));
+                awaitFailure(UnsupportedCapabilityException.class, hv.resumeVm(id));
+            }
+        }
+        assertTrue(await(hv.deleteVm(id)));
+    }
+
+    @Test
+    @Covers({"startVm", "stopVm", "restartVm", "deleteVm"})
+    void longOperationsReportTheirStageAndEndWithDone() {
+        VmId id = create(baseSpec(uniqueName("stages")).build()).id();
+        assertStages("startVm", Progress.Stage.POWER_ON, l -> hv.startVm(id, OperationOptions.progress(l)));
+        assertStages("restartVm", Progress.Stage.RESTART, l -> hv.restartVm(id, OperationOptions.progress(l)));
+        assertStages("stopVm", Progress.Stage.SHUTDOWN, l -> hv.stopVm(id, StopSpec.gracefulThenHard(Duration.ofSeconds(30)),
+                OperationOptions.progress(l)));
+        assertStages("deleteVm", Progress.Stage.DELETE, l -> hv.deleteVm(id, OperationOptions.progress(l)));
+    }
+
+    private void assertStages(String op, Progress.Stage expected,
+                              java.util.function.Function<io.dvmm.sdk.ProgressListener, CompletableFuture<?>> call) {
+        List<Progress> events = new CopyOnWriteArrayList<>();
+        await(call.apply(events::add));
+        List<Progress.Stage> stages = events.stream().map(Progress::stage).toList();
+        assertTrue(stages.contains(expected), op + " reports " + expected + ": " + stages);
+        assertEquals(Progress.Stage.DONE, stages.get(stages.size() - 1), op + " ends with done: " + stages);
+        assertTrue(events.stream().allMatch(p -> p.operation().equals(op)), op + " names itself: " + events);
+    }
+
+    // ---- one class per error
+
+    @Test
+    @Covers({"testConnection", "getVm", "createVm"})
+    void errorsMapToOneClassEach() {
+        HypervisorConfig tls = untrustedTlsConfig();
+        if (tls != null) {
+            long before = requestCount();
+            try (Hypervisor untrusted = Hypervisors.connect(tls)) {
+                AuthenticationException e = awaitFailure(AuthenticationException.class, untrusted.testConnection());
+                assertFalse(e.retryable(), "an untrusted certificate stays untrusted");
+                assertTrue(e.getMessage().toLowerCase(Locale.ROOT).contains("tls")
+                        || e.getMessage().toLowerCase(Locale.ROOT).contains("certificate"), "names TLS: " + e.getMessage());
+                awaitFailure(AuthenticationException.class, untrusted.listVms());
+            }
+            assertEquals(before, requestCount(), "no request passes a refused TLS handshake");
+        }
+        try (Hypervisor bad = Hypervisors.connect(badCredentialsConfig())) {
+            AuthenticationException e = awaitFailure(AuthenticationException.class, bad.listVms());
+            assertFalse(e.retryable());
+        }
+        NotFoundException nf = awaitFailure(NotFoundException.class, hv.getVm(unknownVmId()));
+        assertFalse(nf.retryable());
+        InvalidSpecException invalid = awaitFailure(InvalidSpecException.class,
+                hv.createVm(baseSpec(uniqueName("badnet")).nics(List.of(NicSpec.dhcp("no-such-network-" + prefix.substring(2, 6))))
+                        .build()));
+        assertEquals("nics[0].network", invalid.field());
+        assertFalse(invalid.retryable());
+        String name = uniqueName("taken");
+        VmInfo first = create(baseSpec(name).build());
+        ConflictException taken = awaitFailure(ConflictException.class, hv.createVm(baseSpec(name).build()));
+        assertFalse(taken.retryable());
+        assertTrue(await(hv.deleteVm(first.id())));
+    }
+
+    // ---- every claimed capability works
+
+    @Test
+    @Covers("createVm")
+    void everyCapabilityTheConnectionClaimsWorks() {
+        Set<Capability> caps = caps();
+        List<String> made = new ArrayList<>();
+        java.util.function.Function<VmProvisionSpec, VmInfo> make = spec -> {
+            VmInfo vm = create(spec);
+            made.add(vm.id().value());
+            return vm;
+        };
+        try {
+            if (caps.contains(Capability.CLONE_FULL)) {
+                assertEquals(PowerState.POWERED_OFF, make.apply(baseSpec(uniqueName("full")).cloneMode(CloneMode.FULL).build()).powerState());
+            }
+            if (caps.contains(Capability.CLONE_LINKED)) {
+                make.apply(baseSpec(uniqueName("linked")).cloneMode(CloneMode.LINKED).placement(Placement.any()).build());
+            }
+            if (caps.contains(Capability.CLOUD_INIT)) {
+                make.apply(baseSpec(uniqueName("ci")).guest(GuestCustomization.builder().username("ops").sshKey(SSH_KEY).build()).build());
+            }
+            if (caps.contains(Capability.USER_DATA)) {
+                make.apply(baseSpec(uniqueName("ud")).guest(GuestCustomization.builder()
+                        .userData("#cloud-config\nruncmd:\n  - echo hello\n").build()).build());
+            }
+            if (caps.contains(Capability.CUSTOM_HOSTNAME)) {
+                make.apply(baseSpec(uniqueName("hn")).guest(GuestCustomization.builder().hostname("other-host").build()).build());
+            }
+            if (caps.contains(Capability.GUEST_CUSTOMIZATION)) {
+                VmInfo vm = make.apply(baseSpec(uniqueName("static")).nics(List.of(NicSpec.staticIp(networkName(), "192.0.2.44", 24,
+                        "192.0.2.1"))).guest(GuestCustomization.builder().dnsServer("192.0.2.53").searchDomain("example.test").build())
+                        .build());
+                assertEquals(1, vm.nics().size(), "one NIC");
+            }
+            if (caps.contains(Capability.METADATA)) {
+                VmInfo vm = make.apply(baseSpec(uniqueName("meta")).metadata("team", "contract").metadata("cost-center", "4711").build());
+                assertEquals("contract", await(hv.getVm(vm.id())).metadata().get("team"));
+                assertEquals("4711", await(hv.getVm(vm.id())).metadata().get("cost-center"));
+            }
+            if (caps.contains(Capability.DISKS)) {
+                long boot = await(hv.inventory()).template(templateName()).orElseThrow().diskGiB();
+                VmInfo vm = make.apply(baseSpec(uniqueName("disk")).cloneMode(CloneMode.FULL)
+                        .disk(io.dvmm.sdk.DiskSpec.ofGiB(boot + 1)).build());
+                assertTrue(await(hv.getVm(vm.id())).disks().stream().anyMatch(d -> d.sizeGiB() >= boot + 1),
+                        "the boot disk grew: " + await(hv.getVm(vm.id())).disks());
+            }
+        } finally {
+            made.forEach(id -> await(hv.deleteVm(VmId.of(id))));
+        }
+    }
+
+    // ---- a create cancelled at any stage leaves nothing
+
+    @Test
+    @Covers("createVm")
+    void aCreateCancelledAtEachStageLeavesNothingBehind() {
+        boolean ip = caps().contains(Capability.GUEST_IP);
+        List<Progress.Stage> stages = new ArrayList<>(List.of(Progress.Stage.RESOLVE, Progress.Stage.CLONE,
+                Progress.Stage.CONFIGURE, Progress.Stage.POWER_ON));
+        if (ip) {
+            stages.add(Progress.Stage.WAIT_IP);
+        }
+        List<String> names = new ArrayList<>();
+        for (Progress.Stage stage : stages) {
+            String name = uniqueName("cancel-" + stage.id());
+            names.add(name);
+            CompletableFuture<VmInfo>[] holder = new CompletableFuture[1];
+            CountDownLatch reached = new CountDownLatch(1);
+            holder[0] = hv.createVm(baseSpec(name).powerOn(true).waitForIp(ip).build(), OperationOptions.progress(p -> {
+                if (p.stage() == stage && reached.getCount() > 0) {
+                    reached.countDown();
+                }
+            }));
+            try {
+                assertTrue(reached.await(operationTimeout().toMillis(), TimeUnit.MILLISECONDS), "createVm reached " + stage);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+            holder[0].cancel(true);
+            assertTrue(holder[0].isDone(), "cancelled at " + stage);
+        }
+        for (String name : names) {
+            eventually("no VM named " + name + " remains after its create was cancelled", () -> await(hv.findVm(name)).isEmpty());
+        }
     }
 
     // ---- coverage

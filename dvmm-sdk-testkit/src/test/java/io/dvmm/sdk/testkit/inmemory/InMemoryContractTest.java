@@ -1,5 +1,7 @@
 package io.dvmm.sdk.testkit.inmemory;
 
+import io.dvmm.sdk.inmemory.InMemoryCloud;
+
 import io.dvmm.sdk.HypervisorConfig;
 import io.dvmm.sdk.testkit.contract.HypervisorContract;
 import java.util.UUID;
@@ -19,7 +21,7 @@ class InMemoryContractTest extends HypervisorContract {
     @Override
     protected HypervisorConfig limitedConfig() {
         return config().toBuilder().property("inmemory.disabledCapabilities",
-                "CLONE_FULL,CLONE_LINKED,GUEST_CUSTOMIZATION,CLOUD_INIT,DISKS,METADATA,POWER,SUSPEND,"
+                "CLONE_FULL,CLONE_LINKED,GUEST_CUSTOMIZATION,CUSTOM_HOSTNAME,CLOUD_INIT,USER_DATA,DISKS,METADATA,POWER,SUSPEND,"
                         + "RECONFIGURE,SNAPSHOTS,GUEST_IP,DELETE").build();
     }
 

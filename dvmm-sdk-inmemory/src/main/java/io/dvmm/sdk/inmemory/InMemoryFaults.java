@@ -1,4 +1,4 @@
-package io.dvmm.sdk.testkit.inmemory;
+package io.dvmm.sdk.inmemory;
 
 import io.dvmm.sdk.HypervisorException;
 import java.time.Duration;
@@ -11,7 +11,8 @@ import java.util.function.Function;
 
 /**
  * Faults to inject into an {@link InMemoryCloud}: fail the next N calls of an operation with a
- * given error, add latency to an operation, make guests ignore a shutdown request. Operations are
+ * given error, add latency to an operation, lose the answer of a call that took effect, make
+ * guests ignore a shutdown request. Operations are
  * named as on {@link io.dvmm.sdk.Hypervisor}, such as {@code createVm} or {@code listVms}.
  * Thread-safe.
  */
@@ -23,6 +24,7 @@ public final class InMemoryFaults {
     private final Map<String, Failure> failures = new ConcurrentHashMap<>();
     private final Map<String, Duration> latencies = new ConcurrentHashMap<>();
     private final Set<String> deafGuests = ConcurrentHashMap.newKeySet();
+    private final Map<String, AtomicInteger> lostAnswers = new ConcurrentHashMap<>();
 
     InMemoryFaults() {
     }
@@ -63,11 +65,31 @@ public final class InMemoryFaults {
         return this;
     }
 
+    /**
+     * Makes the next {@code times} calls of an operation take effect and then lose their answer,
+     * as a connection reset after the server acted would: the caller sees a retryable
+     * {@link io.dvmm.sdk.UnavailableException} although the VM was created (or deleted).
+     *
+     * @param operation the operation, such as {@code createVm}
+     * @param times how many answers are lost
+     * @return this
+     */
+    public InMemoryFaults loseAnswer(String operation, int times) {
+        lostAnswers.put(Objects.requireNonNull(operation), new AtomicInteger(times));
+        return this;
+    }
+
     /** Removes every fault. */
     public void clear() {
         failures.clear();
         latencies.clear();
         deafGuests.clear();
+        lostAnswers.clear();
+    }
+
+    boolean answerLost(String operation) {
+        AtomicInteger n = lostAnswers.get(operation);
+        return n != null && n.getAndDecrement() > 0;
     }
 
     HypervisorException nextFailure(String operation) {

@@ -1,4 +1,4 @@
-package io.dvmm.sdk.testkit.inmemory;
+package io.dvmm.sdk.inmemory;
 
 import io.dvmm.sdk.Inventory;
 import io.dvmm.sdk.PowerState;
@@ -71,19 +71,29 @@ public final class InMemoryCloud {
     }
 
     private static Inventory seed() {
-        return new Inventory(
-                List.of(new Inventory.Datacenter("dc-1", "dc1")),
-                List.of(new Inventory.Cluster("cluster-1", "cluster1", "dc1")),
-                List.of(new Inventory.Host("host-1", "host1", "cluster1", true, 32, 131072),
-                        new Inventory.Host("host-2", "host2", "cluster1", true, 32, 131072)),
-                List.of(new Inventory.Datastore("ds-1", "datastore1", "lvmthin", 2L << 40, 1L << 40, false),
-                        new Inventory.Datastore("ds-2", "nfs-shared", "nfs", 8L << 40, 6L << 40, true)),
-                List.of(new Inventory.Network("net-1", "vm-network", "bridge"),
-                        new Inventory.Network("net-2", "backend", "bridge")),
-                List.of(new Inventory.ResourcePool("pool-1", "default"), new Inventory.ResourcePool("pool-2", "dev")),
-                List.of(new Inventory.Template("tpl-9000", "ubuntu-22.04", "host1", 2, 2048, 20),
-                        new Inventory.Template("tpl-9001", "debian-12", "host1", 1, 1024, 10),
-                        new Inventory.Template("tpl-9002", "windows-2022", "host2", 4, 8192, 60)));
+        return Inventory.builder()
+                .datacenters(List.of(Inventory.Datacenter.builder("dc-1", "dc1").path("/dc1").build()))
+                .clusters(List.of(Inventory.Cluster.builder("cluster-1", "cluster1").datacenter("dc1").build()))
+                .hosts(List.of(
+                        Inventory.Host.builder("host-1", "host1").datacenter("dc1").cluster("cluster1").cpuCount(32).memoryMiB(131072).build(),
+                        Inventory.Host.builder("host-2", "host2").datacenter("dc1").cluster("cluster1").cpuCount(32).memoryMiB(131072).build()))
+                .datastores(List.of(
+                        Inventory.Datastore.builder("ds-1", "datastore1").datacenter("dc1").type("lvmthin").capacityBytes(2L << 40)
+                                .freeBytes(1L << 40).build(),
+                        Inventory.Datastore.builder("ds-2", "nfs-shared").datacenter("dc1").type("nfs").capacityBytes(8L << 40)
+                                .freeBytes(6L << 40).shared(true).build()))
+                .networks(List.of(Inventory.Network.builder("net-1", "vm-network").datacenter("dc1").type("bridge").build(),
+                        Inventory.Network.builder("net-2", "backend").datacenter("dc1").type("bridge").build()))
+                .resourcePools(List.of(Inventory.ResourcePool.builder("pool-1", "default").datacenter("dc1").build(),
+                        Inventory.ResourcePool.builder("pool-2", "dev").datacenter("dc1").build()))
+                .templates(List.of(
+                        Inventory.Template.builder("tpl-9000", "ubuntu-22.04").datacenter("dc1").host("host1").cpuCount(2)
+                                .memoryMiB(2048).diskGiB(20).build(),
+                        Inventory.Template.builder("tpl-9001", "debian-12").datacenter("dc1").host("host1").cpuCount(1)
+                                .memoryMiB(1024).diskGiB(10).build(),
+                        Inventory.Template.builder("tpl-9002", "windows-2022").datacenter("dc1").host("host2").cpuCount(4)
+                                .memoryMiB(8192).diskGiB(60).build()))
+                .build();
     }
 
     /** @return the cloud's name */
@@ -135,12 +145,12 @@ public final class InMemoryCloud {
     }
 
     /** Reserves a name and creates the VM record, or returns empty if the name is taken. */
-    synchronized Optional<VmRecord> reserve(String vmName, Inventory.Template template, String host) {
+    synchronized Optional<VmRecord> reserve(String vmName, Inventory.Template template, String host, String marker) {
         if (namesInUse.containsKey(vmName)) {
             return Optional.empty();
         }
         String id = "vm-" + ids.incrementAndGet();
-        VmRecord r = new VmRecord(id, vmName, template, host);
+        VmRecord r = new VmRecord(id, vmName, template, host, marker);
         vms.put(id, r);
         namesInUse.put(vmName, id);
         return Optional.of(r);
@@ -159,6 +169,14 @@ public final class InMemoryCloud {
         return vms.get(id);
     }
 
+    VmRecord vmWithMarker(String marker) {
+        return vms.values().stream().filter(v -> marker.equals(v.marker)).findFirst().orElse(null);
+    }
+
+    synchronized boolean nameTaken(String vmName) {
+        return namesInUse.containsKey(vmName);
+    }
+
     List<VmRecord> allVms() {
         return new ArrayList<>(vms.values());
     }
@@ -173,6 +191,7 @@ public final class InMemoryCloud {
         final String id;
         final String name;
         final String template;
+        final String marker;
         String host;
         String rawState = "creating";
         PowerState power = PowerState.POWERED_OFF;
@@ -190,7 +209,8 @@ public final class InMemoryCloud {
         boolean locked = true;
         Duration ipDelay = Duration.ZERO;
 
-        VmRecord(String id, String name, Inventory.Template template, String host) {
+        VmRecord(String id, String name, Inventory.Template template, String host, String marker) {
+            this.marker = marker;
             this.id = Objects.requireNonNull(id);
             this.name = Objects.requireNonNull(name);
             this.template = template.name();

@@ -1,9 +1,9 @@
-package io.dvmm.sdk.testkit;
+package io.dvmm.sdk.inmemory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dvmm.sdk.Hypervisors;
-import io.dvmm.sdk.spi.HypervisorProvider;
+import io.dvmm.sdk.ProviderInfo;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,17 +23,15 @@ import org.junit.jupiter.api.io.TempDir;
  * the module path (the api's {@code uses}, the testkit's {@code provides}).
  */
 class DiscoveryTest {
-    /** What the api and testkit modules need at run time; everything else on the test class path is left off. */
+    /** What the api and in-memory modules need at run time; everything else on the test class path is left off. */
     private static final Pattern MODULE_PATH_ENTRY = Pattern.compile(
-            ".*(dvmm-sdk-api|dvmm-sdk-testkit)[/\\\\]target[/\\\\]classes$|.*[/\\\\]dvmm-sdk-api-[0-9][^/\\\\]*(?<!-javadoc|-sources)\\.jar$"
-                    + "|.*[/\\\\](slf4j-api|resilience4j-[a-z]+|junit-jupiter-api"
-                    + "|junit-jupiter-params|junit-platform-commons|opentest4j|apiguardian-api|jackson-databind|jackson-core"
-                    + "|jackson-annotations)-[^/\\\\]*\\.jar$");
+            ".*(dvmm-sdk-api|dvmm-sdk-inmemory)[/\\\\]target[/\\\\]classes$|.*[/\\\\]dvmm-sdk-api-[0-9][^/\\\\]*(?<!-javadoc|-sources)\\.jar$"
+                    + "|.*[/\\\\](slf4j-api|resilience4j-[a-z]+)-[^/\\\\]*\\.jar$");
 
     @Test
     void inMemoryIsFoundOnTheClassPath() {
-        assertThat(Hypervisors.providers()).extracting(HypervisorProvider::type).contains("inmemory");
-        assertThat(Hypervisors.provider("inmemory")).map(HypervisorProvider::displayName).hasValueSatisfying(
+        assertThat(Hypervisors.providers()).extracting(ProviderInfo::type).contains("inmemory");
+        assertThat(Hypervisors.provider("inmemory")).map(ProviderInfo::displayName).hasValueSatisfying(
                 n -> assertThat(n).contains("In-memory"));
     }
 
@@ -42,7 +40,7 @@ class DiscoveryTest {
         String testClassPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> modulePath = Arrays.stream(testClassPath.split(File.pathSeparator))
                 .filter(e -> MODULE_PATH_ENTRY.matcher(e).matches()).distinct().collect(Collectors.toList());
-        assertThat(modulePath).anyMatch(e -> e.contains("dvmm-sdk-api")).anyMatch(e -> e.contains("dvmm-sdk-testkit"));
+        assertThat(modulePath).anyMatch(e -> e.contains("dvmm-sdk-api")).anyMatch(e -> e.contains("dvmm-sdk-inmemory"));
 
         // A probe module that requires only the api: the inmemory provider must arrive by service binding.
         Path src = tmp.resolve("src/probe");
@@ -52,8 +50,11 @@ class DiscoveryTest {
                 package probe;
                 public class Main {
                     public static void main(String[] args) {
-                        for (io.dvmm.sdk.spi.HypervisorProvider p : io.dvmm.sdk.Hypervisors.providers()) {
-                            System.out.println("provider " + p.type() + " in module " + p.getClass().getModule().getName());
+                        for (io.dvmm.sdk.ProviderInfo p : io.dvmm.sdk.Hypervisors.providers()) {
+                            try (io.dvmm.sdk.Hypervisor h = io.dvmm.sdk.Hypervisors.connect(p.type() + ":/probe",
+                                    io.dvmm.sdk.Credentials.none())) {
+                                System.out.println("provider " + p.type() + " in module " + h.getClass().getModule().getName());
+                            }
                         }
                     }
                 }
@@ -67,7 +68,7 @@ class DiscoveryTest {
         String output = run(new ArrayList<>(List.of(bin.resolve("java").toString(),
                 "--module-path", out + File.pathSeparator + String.join(File.pathSeparator, modulePath),
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=off", "--module", "probe/probe.Main")));
-        assertThat(output).contains("provider inmemory in module io.dvmm.sdk.testkit");
+        assertThat(output).contains("provider inmemory in module io.dvmm.sdk.inmemory");
     }
 
     private static String run(List<String> cmd) throws IOException, InterruptedException {
