@@ -15,7 +15,7 @@ import io.dvmm.sdk.StopSpec;
 import io.dvmm.sdk.TlsOptions;
 import io.dvmm.sdk.VmInfo;
 import io.dvmm.sdk.VmProvisionSpec;
-import io.dvmm.sdk.spi.Futures;
+import io.dvmm.sdk.spi.support.Futures;
 import io.dvmm.sdk.testkit.proxmox.ProxmoxSimulator;
 import java.io.PrintStream;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.dvmm.sdk.proxmox.internal;
 
+import io.dvmm.sdk.proxmox.ProxmoxProvider;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,9 +12,12 @@ import io.dvmm.sdk.HypervisorConfig;
 import io.dvmm.sdk.HypervisorException;
 import io.dvmm.sdk.InvalidSpecException;
 import io.dvmm.sdk.ProtocolException;
-import io.dvmm.sdk.spi.CallPolicy;
-import io.dvmm.sdk.spi.Futures;
-import io.dvmm.sdk.spi.TlsSupport;
+import io.dvmm.sdk.RequestEvent;
+import io.dvmm.sdk.RequestListener;
+import io.dvmm.sdk.spi.support.Deadline;
+import io.dvmm.sdk.spi.support.CallPolicy;
+import io.dvmm.sdk.spi.support.Futures;
+import io.dvmm.sdk.spi.support.TlsSupport;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -66,12 +70,18 @@ final class ProxmoxClient {
     private final Credentials credentials;
     private final String tokenHeader;
     private final long renewAfterNanos;
+    private final long maxResponseBytes;
+    private final long maxListingBytes;
+    private final RequestListener listener;
     private final Object sessionLock = new Object();
     private Session session;
     private CompletableFuture<Session> login;
 
-    ProxmoxClient(HypervisorConfig config, Executor executor, CallPolicy calls) {
+    ProxmoxClient(HypervisorConfig config, Executor executor, CallPolicy calls, long ticketRenewMinutes) {
         this.calls = calls;
+        this.maxResponseBytes = config.maxResponseBytes();
+        this.maxListingBytes = config.maxListingBytes();
+        this.listener = config.requestListener();
         this.executor = executor;
         this.credentials = config.credentials();
         URI endpoint = config.endpoint();
@@ -91,8 +101,7 @@ final class ProxmoxClient {
                     "Proxmox needs Credentials.apiToken(id, secret) or Credentials.password(user@realm, password)",
                     ErrorContext.of(ProxmoxProvider.TYPE, "connect"));
         }
-        this.renewAfterNanos = Duration.ofMinutes(Long.parseLong(config.property("proxmox.ticketRenewMinutes").orElse("60")))
-                .toNanos();
+        this.renewAfterNanos = Duration.ofMinutes(ticketRenewMinutes).toNanos();
         TlsSupport.Material tls = TlsSupport.create(config.tls(), ProxmoxProvider.TYPE, endpoint);
         Dispatcher dispatcher = new Dispatcher();
         dispatcher.setMaxRequests(config.maxConcurrentRequests());
@@ -114,41 +123,73 @@ final class ProxmoxClient {
         this.http = b.build();
     }
 
-    /** Builds a path below {@code /api2/json} from raw segments; each is escaped. */
+    /** Builds a path below {@code /api2/json} from raw segments; each is escaped when sent. */
     static List<String> path(Object... segments) {
         return java.util.Arrays.stream(segments).map(String::valueOf).toList();
     }
 
+    /**
+     * Refuses a path segment that the URL builder would drop or resolve ({@code .}, {@code ..},
+     * empty) or that holds control characters: a hostile name never addresses another resource.
+     * Providers validate their own fields first (naming them); this is the last line.
+     */
+    static void checkSegments(List<String> path) {
+        for (String s : path) {
+            if (s.isEmpty() || s.equals(".") || s.equals("..") || s.chars().anyMatch(Character::isISOControl)) {
+                throw new InvalidSpecException("path", "segment '" + s.replaceAll("\\p{Cntrl}", "?")
+                        + "' of /" + String.join("/", path) + " is not a name", ErrorContext.of(ProxmoxProvider.TYPE, "request"));
+            }
+        }
+    }
+
     CompletableFuture<JsonNode> get(String operation, List<String> path, Map<String, String> query) {
-        return calls.call(operation, true, () -> send(operation, "GET", path, query, null, true));
+        return get(operation, path, query, null);
+    }
+
+    CompletableFuture<JsonNode> get(String operation, List<String> path, Map<String, String> query, Deadline deadline) {
+        return request(operation, true, "GET", path, query, null, deadline);
     }
 
     CompletableFuture<JsonNode> post(String operation, List<String> path, Map<String, String> form) {
-        return calls.call(operation, false, () -> send(operation, "POST", path, Map.of(), form, true));
+        return post(operation, path, form, null);
     }
 
-    CompletableFuture<JsonNode> put(String operation, List<String> path, Map<String, String> form) {
-        return calls.call(operation, false, () -> send(operation, "PUT", path, Map.of(), form, true));
+    CompletableFuture<JsonNode> post(String operation, List<String> path, Map<String, String> form, Deadline deadline) {
+        return request(operation, false, "POST", path, Map.of(), form, deadline);
+    }
+
+    CompletableFuture<JsonNode> put(String operation, List<String> path, Map<String, String> form, Deadline deadline) {
+        return request(operation, false, "PUT", path, Map.of(), form, deadline);
     }
 
     /** DELETE takes its parameters in the query string; a body gets 501 "Unexpected content". */
-    CompletableFuture<JsonNode> delete(String operation, List<String> path, Map<String, String> query) {
-        return calls.call(operation, false, () -> send(operation, "DELETE", path, query, null, true));
+    CompletableFuture<JsonNode> delete(String operation, List<String> path, Map<String, String> query, Deadline deadline) {
+        return request(operation, false, "DELETE", path, query, null, deadline);
+    }
+
+    private CompletableFuture<JsonNode> request(String operation, boolean idempotent, String method, List<String> path,
+                                                Map<String, String> query, Map<String, String> form, Deadline deadline) {
+        try {
+            checkSegments(path);
+        } catch (InvalidSpecException e) {
+            return Futures.failed(e);
+        }
+        return calls.call(operation, idempotent, deadline, timeout -> send(operation, method, path, query, form, timeout, true));
     }
 
     private CompletableFuture<JsonNode> send(String operation, String method, List<String> path, Map<String, String> query,
-                                             Map<String, String> form, boolean mayRelogin) {
+                                             Map<String, String> form, Duration timeout, boolean mayRelogin) {
         ErrorContext ctx = ErrorContext.of(ProxmoxProvider.TYPE, operation);
         if (tokenHeader != null) {
-            return execute(ctx, method, path, query, form, null);
+            return execute(ctx, method, path, query, form, null, timeout);
         }
-        return session(ctx).thenCompose(s -> execute(ctx, method, path, query, form, s)
+        return session(ctx, timeout).thenCompose(s -> execute(ctx, method, path, query, form, s, timeout)
                 .exceptionallyCompose(e -> {
-                    Throwable cause = io.dvmm.sdk.spi.Futures.unwrap(e);
+                    Throwable cause = io.dvmm.sdk.spi.support.Futures.unwrap(e);
                     if (mayRelogin && cause instanceof AuthenticationException ae && "401".equals(ae.serverCode().orElse(""))) {
                         LOG.debug("ticket refused on {} {}; logging in again once", method, describe(path));
                         invalidate(s);
-                        return send(operation, method, path, query, form, false);
+                        return send(operation, method, path, query, form, timeout, false);
                     }
                     return CompletableFuture.failedFuture(cause);
                 }));
@@ -163,7 +204,7 @@ final class ProxmoxClient {
     }
 
     /** The current ticket; logs in (or renews) once for all concurrent callers. */
-    private CompletableFuture<Session> session(ErrorContext ctx) {
+    private CompletableFuture<Session> session(ErrorContext ctx, Duration timeout) {
         synchronized (sessionLock) {
             Session s = session;
             if (s != null && System.nanoTime() - s.issuedNanos() < renewAfterNanos) {
@@ -173,8 +214,9 @@ final class ProxmoxClient {
                 return login;
             }
             CompletableFuture<Session> f = s != null
-                    ? requestTicket(ctx, s.ticket()).exceptionallyCompose(e -> requestTicket(ctx, credentials.secret().orElseThrow()))
-                    : requestTicket(ctx, credentials.secret().orElseThrow());
+                    ? requestTicket(ctx, s.ticket(), timeout)
+                            .exceptionallyCompose(e -> requestTicket(ctx, credentials.secret().orElseThrow(), timeout))
+                    : requestTicket(ctx, credentials.secret().orElseThrow(), timeout);
             login = f;
             f.whenComplete((fresh, e) -> {
                 synchronized (sessionLock) {
@@ -187,11 +229,11 @@ final class ProxmoxClient {
         }
     }
 
-    private CompletableFuture<Session> requestTicket(ErrorContext ctx, String password) {
+    private CompletableFuture<Session> requestTicket(ErrorContext ctx, String password, Duration timeout) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("username", credentials.principal().orElseThrow());
         form.put("password", password);
-        return execute(ctx.withOperation("login"), "POST", path("access", "ticket"), Map.of(), form, null).thenApply(data -> {
+        return execute(ctx.withOperation("login"), "POST", path("access", "ticket"), Map.of(), form, null, timeout).thenApply(data -> {
             if (data.has("NeedTFA") && data.path("NeedTFA").asInt() == 1) {
                 throw new AuthenticationException("the user needs two-factor authentication; use an API token", ctx);
             }
@@ -206,7 +248,7 @@ final class ProxmoxClient {
     }
 
     private CompletableFuture<JsonNode> execute(ErrorContext ctx, String method, List<String> path, Map<String, String> query,
-                                                Map<String, String> form, Session s) {
+                                                Map<String, String> form, Session s, Duration timeout) {
         HttpUrl.Builder url = base.newBuilder();
         for (String segment : path) {
             url.addPathSegment(segment);
@@ -231,29 +273,46 @@ final class ProxmoxClient {
         CompletableFuture<JsonNode> result = new CompletableFuture<>();
         long start = System.nanoTime();
         String what = method + " " + describe(path);
+        long limit = path.size() >= 2 && path.get(0).equals("cluster") && path.get(1).equals("resources")
+                ? maxListingBytes : maxResponseBytes;
+        long sent = body == null ? 0 : contentLength(body);
         Call call = http.newCall(rb.build());
+        // The whole exchange, body included, within this attempt's share of the deadline.
+        call.timeout().timeout(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
         Futures.onCancel(result, call::cancel);
         call.enqueue(new Callback() {
             @Override
             public void onFailure(Call c, IOException e) {
                 LOG.debug("{} failed after {} ms: {}", what, elapsedMillis(start), e.toString());
+                report(ctx, method, path, 0, start, sent, -1, e.getClass().getSimpleName());
                 complete(result, null, ProxmoxErrors.fromIo(e, ctx));
             }
 
             @Override
             public void onResponse(Call c, Response response) {
                 try (response; ResponseBody rbody = response.body()) {
-                    String text = rbody == null ? "" : rbody.string();
+                    byte[] bytes = read(rbody, limit, ctx, what);
                     LOG.debug("{} -> {} in {} ms", what, response.code(), elapsedMillis(start));
-                    if (response.isSuccessful()) {
-                        complete(result, parseData(text, ctx), null);
-                    } else {
-                        complete(result, null, error(response, text, ctx));
-                    }
+                    report(ctx, method, path, response.code(), start, sent, bytes.length, null);
+                    executor.execute(() -> {
+                        try {
+                            if (response.isSuccessful()) {
+                                result.complete(parseData(bytes, ctx));
+                            } else {
+                                result.completeExceptionally(error(response, bytes, ctx));
+                            }
+                        } catch (HypervisorException e) {
+                            result.completeExceptionally(e);
+                        }
+                    });
                 } catch (IOException e) {
+                    report(ctx, method, path, response.code(), start, sent, -1, e.getClass().getSimpleName());
                     complete(result, null, ProxmoxErrors.fromIo(e, ctx));
                 } catch (HypervisorException e) {
+                    report(ctx, method, path, response.code(), start, sent, -1, "too large");
                     complete(result, null, e);
+                } catch (RejectedExecutionException e) {
+                    result.completeExceptionally(new io.dvmm.sdk.UnavailableException("connection closed", ctx, e));
                 }
             }
         });
@@ -275,8 +334,39 @@ final class ProxmoxClient {
         }
     }
 
-    private static JsonNode parseData(String text, ErrorContext ctx) {
-        if (text.isEmpty()) {
+    /** Reads a body up to {@code limit} bytes; a larger one is refused without being held in memory. */
+    private static byte[] read(ResponseBody body, long limit, ErrorContext ctx, String what) throws IOException {
+        if (body == null) {
+            return new byte[0];
+        }
+        okio.BufferedSource source = body.source();
+        if (source.request(limit + 1)) {
+            throw new ProtocolException(what + ": the response is larger than " + limit + " bytes; refused", ctx);
+        }
+        return source.getBuffer().readByteArray();
+    }
+
+    private static long contentLength(RequestBody body) {
+        try {
+            return body.contentLength();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private void report(ErrorContext ctx, String method, List<String> path, int status, long startNanos, long sent, long received,
+                        String failure) {
+        try {
+            listener.onRequest(RequestEvent.builder().provider(ProxmoxProvider.TYPE).operation(ctx.operation()).method(method)
+                    .target(describe(path)).status(status).latency(Duration.ofNanos(System.nanoTime() - startNanos))
+                    .bytesSent(sent).bytesReceived(received).failure(failure).build());
+        } catch (RuntimeException e) {
+            LOG.debug("request listener threw: {}", e.toString());
+        }
+    }
+
+    private static JsonNode parseData(byte[] text, ErrorContext ctx) {
+        if (text.length == 0) {
             return NullNode.getInstance();
         }
         try {
@@ -288,11 +378,11 @@ final class ProxmoxClient {
         }
     }
 
-    private static HypervisorException error(Response response, String text, ErrorContext ctx) {
+    private static HypervisorException error(Response response, byte[] text, ErrorContext ctx) {
         String message = response.message();
         Map<String, String> fieldErrors = new LinkedHashMap<>();
         try {
-            JsonNode root = text.isEmpty() ? null : JSON.readTree(text);
+            JsonNode root = text.length == 0 ? null : JSON.readTree(text);
             if (root != null) {
                 root.path("errors").properties().forEach(e -> fieldErrors.put(e.getKey(), e.getValue().asText()));
                 if ((message == null || message.isBlank()) && root.hasNonNull("message")) {
@@ -302,7 +392,21 @@ final class ProxmoxClient {
         } catch (IOException e) {
             // The reason phrase is what counts; a non-JSON body (proxy error page) is ignored.
         }
-        return ProxmoxErrors.fromResponse(response.code(), message, fieldErrors, ctx);
+        return ProxmoxErrors.fromResponse(response.code(), message, fieldErrors,
+                ctx.toBuilder().retryAfter(retryAfter(response.header("Retry-After"))).build());
+    }
+
+    /** {@code Retry-After} in seconds (the HTTP-date form is not used by pveproxy), or {@code null}. */
+    static Duration retryAfter(String header) {
+        if (header == null) {
+            return null;
+        }
+        try {
+            long seconds = Long.parseLong(header.trim());
+            return seconds < 0 ? null : Duration.ofSeconds(Math.min(seconds, 3600));
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private static long elapsedMillis(long startNanos) {

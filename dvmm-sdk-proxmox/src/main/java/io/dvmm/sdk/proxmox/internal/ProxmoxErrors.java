@@ -100,6 +100,35 @@ final class ProxmoxErrors {
         return new UnavailableException("connection failed: " + e.getMessage(), ctx, e);
     }
 
+    /**
+     * The error a failed worker task reports, by its exit status: PVE raises errors inside tasks
+     * with the same texts as synchronous ones.
+     *
+     * @param exit the task's {@code exitstatus}
+     * @param upid the task
+     * @param logTail the last lines of its log
+     * @param ctx provider and operation
+     * @return the exception to fail with
+     */
+    static HypervisorException fromTask(String exit, String upid, List<String> logTail, ErrorContext ctx) {
+        ErrorContext c = ctx.withServer(exit, exit);
+        String lower = exit.toLowerCase(Locale.ROOT);
+        String msg = "task " + upid + " failed: " + exit;
+        if (lower.contains("can't lock file") || lower.contains("got timeout") && lower.contains("lock")) {
+            return new BusyException(msg, c);
+        }
+        if (lower.contains("already exists")) {
+            return new ConflictException(msg, c);
+        }
+        if (lower.contains("does not exist") || lower.contains("no such")) {
+            return new NotFoundException(msg, c);
+        }
+        if (lower.contains("got timeout")) {
+            return new io.dvmm.sdk.OperationTimeoutException(msg, c);
+        }
+        return new OperationFailedException(msg, c, upid, logTail);
+    }
+
     /** @return whether a failure says a VMID is taken (sync 400/500 or a failed clone task) */
     static boolean vmidTaken(Throwable e) {
         return e instanceof HypervisorException he && he.getMessage() != null

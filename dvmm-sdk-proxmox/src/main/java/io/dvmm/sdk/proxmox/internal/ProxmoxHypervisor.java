@@ -2,85 +2,101 @@ package io.dvmm.sdk.proxmox.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dvmm.sdk.Capability;
-import io.dvmm.sdk.ConflictException;
 import io.dvmm.sdk.ConnectionInfo;
+import io.dvmm.sdk.ErrorContext;
 import io.dvmm.sdk.HypervisorConfig;
 import io.dvmm.sdk.InvalidSpecException;
 import io.dvmm.sdk.Inventory;
 import io.dvmm.sdk.NotFoundException;
 import io.dvmm.sdk.OperationOptions;
 import io.dvmm.sdk.PowerState;
+import io.dvmm.sdk.ProviderOptions;
+import io.dvmm.sdk.ProviderProperty;
+import io.dvmm.sdk.Progress.Stage;
 import io.dvmm.sdk.Snapshot;
 import io.dvmm.sdk.SnapshotSpec;
-import io.dvmm.sdk.StopSpec;
 import io.dvmm.sdk.VmId;
 import io.dvmm.sdk.VmInfo;
-import io.dvmm.sdk.VmProvisionSpec;
 import io.dvmm.sdk.VmQuery;
 import io.dvmm.sdk.VmReconfigureSpec;
+import io.dvmm.sdk.proxmox.ProxmoxOptions;
+import io.dvmm.sdk.proxmox.ProxmoxProvider;
 import io.dvmm.sdk.spi.AbstractHypervisor;
-import io.dvmm.sdk.spi.Backoff;
-import io.dvmm.sdk.spi.Deadline;
-import io.dvmm.sdk.spi.Futures;
-import io.dvmm.sdk.spi.ProgressReporter;
+import io.dvmm.sdk.spi.support.Backoff;
+import io.dvmm.sdk.spi.support.Deadline;
+import io.dvmm.sdk.spi.support.Futures;
+import io.dvmm.sdk.spi.support.OperationRun;
+import io.dvmm.sdk.spi.support.PowerSteps;
+import io.dvmm.sdk.spi.support.ProviderProperties;
+import io.dvmm.sdk.spi.support.ProvisioningSteps;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
-import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
- * A connection to one Proxmox VE cluster. VM ids are VMIDs ({@code "101"}); the node of each VM
- * is cached from the last listing and looked up again when PVE says the VM is not there.
+ * A connection to one Proxmox VE cluster: the API on top of {@link ProxmoxClient} (the wire),
+ * {@link ProxmoxProvisioning} (the create steps), {@link ProxmoxPower} (the power steps),
+ * {@link ProxmoxInventory} (listings and node lookup) and {@link TaskWaiter}. VM ids are VMIDs
+ * ({@code "101"}).
  */
-final class ProxmoxHypervisor extends AbstractHypervisor {
-
-    private static final Duration NODE_CACHE_TTL = Duration.ofSeconds(60);
+public final class ProxmoxHypervisor extends AbstractHypervisor {
+    /** PVE's snapshot names: {@code pve-configid}, a letter first, at most 40 characters. */
+    private static final Pattern SNAPSHOT_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,39}");
 
     final ProxmoxClient client;
     final TaskWaiter tasks;
-    /** Back-off of the polls of a VM's actual state (HA-managed start and stop). */
-    private final Backoff stateBackoff;
-    private final Map<Integer, String> nodeOfVm = new ConcurrentHashMap<>();
-    private final Map<String, CachedBridges> bridges = new ConcurrentHashMap<>();
-    private final CloneProvisioning provisioning;
-    private final Object listingLock = new Object();
-    private CompletableFuture<JsonNode> listingInFlight;
-    private CompletableFuture<JsonNode> listingQueued;
+    final ProxmoxInventory inventory;
+    final ProviderProperties props;
+    /** Back-off of the polls of a VM's actual state (HA-managed start and stop, locks). */
+    final Backoff stateBackoff;
+    private final ProxmoxClonePlanner planner;
 
-    private record CachedBridges(Set<String> names, Instant fetched) {
-    }
-
-    ProxmoxHypervisor(HypervisorConfig config) {
+    /**
+     * @param config the configuration
+     * @param declared the properties the provider declares
+     */
+    public ProxmoxHypervisor(HypervisorConfig config, List<ProviderProperty> declared) {
         super(ProxmoxProvider.TYPE, config);
-        this.client = new ProxmoxClient(config, executor, calls);
-        long first = Long.parseLong(config.property("proxmox.taskPollInitialMillis").orElse("100"));
-        long max = Long.parseLong(config.property("proxmox.taskPollMaxMillis").orElse("2000"));
+        this.props = ProviderProperties.of(config, declared);
+        long first = props.number(ProxmoxProvider.TASK_POLL_INITIAL);
+        long max = props.number(ProxmoxProvider.TASK_POLL_MAX);
+        this.client = new ProxmoxClient(config, executor, calls, props.number(ProxmoxProvider.TICKET_RENEW_MINUTES));
         this.stateBackoff = new Backoff(Duration.ofMillis(first), Duration.ofMillis(Math.max(first, max)), 1.5);
         this.tasks = new TaskWaiter(client, poller, stateBackoff);
-        this.provisioning = new CloneProvisioning(this, config);
+        this.inventory = new ProxmoxInventory(client);
+        this.planner = new ProxmoxClonePlanner(props);
     }
 
-    Deadline deadlineOf(OperationOptions options) {
-        return deadline(options);
+    @Override
+    protected ProvisioningSteps<?, ?> provisioning() {
+        return new ProxmoxProvisioning(this, planner);
     }
 
-    io.dvmm.sdk.spi.Poller poller() {
+    @Override
+    protected PowerSteps<?> power() {
+        return new ProxmoxPower(this);
+    }
+
+    @Override
+    protected Class<? extends ProviderOptions> providerOptionsType() {
+        return ProxmoxOptions.class;
+    }
+
+    io.dvmm.sdk.spi.support.Poller poller() {
         return poller;
     }
 
-    void checkOptions(VmProvisionSpec spec) {
-        checkProviderOptions(spec, io.dvmm.sdk.proxmox.ProxmoxOptions.class);
+    ErrorContext context(String operation) {
+        return ctx(operation);
     }
 
     // ---- connection -------------------------------------------------------------------------------
@@ -111,154 +127,12 @@ final class ProxmoxHypervisor extends AbstractHypervisor {
 
     @Override
     public CompletableFuture<Inventory> inventory() {
-        return guarded(Capability.INVENTORY, "inventory", () -> {
-            CompletableFuture<JsonNode> resources = client.get("inventory", ProxmoxClient.path("cluster", "resources"), Map.of());
-            CompletableFuture<JsonNode> pools = client.get("inventory", ProxmoxClient.path("pools"), Map.of());
-            return resources.thenCompose(res -> {
-                List<String> nodes = new ArrayList<>();
-                for (JsonNode r : res) {
-                    if ("node".equals(ProxmoxMapper.asText(r.get("type"), "")) && "online".equals(ProxmoxMapper.asText(r.get("status"), ""))) {
-                        nodes.add(ProxmoxMapper.asText(r.get("node"), ""));
-                    }
-                }
-                List<CompletableFuture<Set<String>>> nets = nodes.stream().map(n -> bridges("inventory", n)).toList();
-                return CompletableFuture.allOf(nets.toArray(CompletableFuture[]::new)).thenCombine(pools, (x, poolList) -> {
-                    Set<String> allBridges = new java.util.TreeSet<>();
-                    nets.forEach(f -> allBridges.addAll(f.join()));
-                    return buildInventory(res, poolList, allBridges);
-                });
-            });
-        });
-    }
-
-    private Inventory buildInventory(JsonNode res, JsonNode poolList, Set<String> allBridges) {
-        List<Inventory.Host> hosts = new ArrayList<>();
-        Map<String, Inventory.Datastore> stores = new LinkedHashMap<>();
-        List<Inventory.Template> templates = new ArrayList<>();
-        for (JsonNode r : res) {
-            String type = ProxmoxMapper.asText(r.get("type"), "");
-            String node = ProxmoxMapper.asText(r.get("node"), "");
-            switch (type) {
-                case "node" -> hosts.add(new Inventory.Host(node, node, "pve", "online".equals(ProxmoxMapper.asText(r.get("status"), "")),
-                        ProxmoxMapper.asInt(r.get("maxcpu"), 0), ProxmoxMapper.asLong(r.get("maxmem"), 0) / (1024 * 1024)));
-                case "storage" -> {
-                    String name = ProxmoxMapper.asText(r.get("storage"), "");
-                    long max = ProxmoxMapper.asLong(r.get("maxdisk"), 0);
-                    long used = ProxmoxMapper.asLong(r.get("disk"), 0);
-                    Inventory.Datastore prev = stores.get(name);
-                    Inventory.Datastore d = new Inventory.Datastore(name, name, ProxmoxMapper.asText(r.get("plugintype"), ""),
-                            max, Math.max(0, max - used), ProxmoxMapper.asBool(r.get("shared")));
-                    if (prev == null || d.shared()) {
-                        stores.put(name, d);
-                    } else {
-                        stores.put(name, new Inventory.Datastore(name, name, prev.type(), prev.capacityBytes() + max,
-                                prev.freeBytes() + d.freeBytes(), false));
-                    }
-                }
-                case "qemu" -> {
-                    remember(r);
-                    if (ProxmoxMapper.isTemplate(r)) {
-                        templates.add(new Inventory.Template(Integer.toString(ProxmoxMapper.asInt(r.get("vmid"), 0)),
-                                ProxmoxMapper.asText(r.get("name"), ""), node, ProxmoxMapper.asInt(r.get("maxcpu"), 0),
-                                ProxmoxMapper.asLong(r.get("maxmem"), 0) / (1024 * 1024),
-                                (long) Math.ceil(ProxmoxMapper.asLong(r.get("maxdisk"), 0) / (1024.0 * 1024 * 1024))));
-                    }
-                }
-                default -> {
-                    // lxc, sdn, pool: not part of the portable inventory
-                }
-            }
-        }
-        List<Inventory.Network> networks = allBridges.stream().map(b -> new Inventory.Network(b, b, "bridge")).toList();
-        List<Inventory.ResourcePool> pools = new ArrayList<>();
-        for (JsonNode p : poolList) {
-            String id = ProxmoxMapper.asText(p.get("poolid"), "");
-            pools.add(new Inventory.ResourcePool(id, id));
-        }
-        templates.sort(Comparator.comparing(Inventory.Template::name));
-        hosts.sort(Comparator.comparing(Inventory.Host::name));
-        return new Inventory(List.of(new Inventory.Datacenter("pve", "pve")), List.of(new Inventory.Cluster("pve", "pve", "pve")),
-                hosts, new ArrayList<>(stores.values()), networks, pools, templates);
-    }
-
-    /** The bridges of a node, cached for a minute. */
-    CompletableFuture<Set<String>> bridges(String operation, String node) {
-        CachedBridges c = bridges.get(node);
-        if (c != null && c.fetched().plus(NODE_CACHE_TTL).isAfter(Instant.now())) {
-            return CompletableFuture.completedFuture(c.names());
-        }
-        return client.get(operation, ProxmoxClient.path("nodes", node, "network"), Map.of("type", "any_bridge"))
-                .thenApply(list -> {
-                    Set<String> names = new HashSet<>();
-                    for (JsonNode n : list) {
-                        names.add(ProxmoxMapper.asText(n.get("iface"), ""));
-                    }
-                    bridges.put(node, new CachedBridges(Set.copyOf(names), Instant.now()));
-                    return names;
-                });
-    }
-
-    /**
-     * {@code /cluster/resources?type=vm}: every guest in one request. Concurrent callers share
-     * fetches, but each gets a listing requested after its own call began: while one fetch is in
-     * flight, later callers wait for the single next one. 500 concurrent createVm calls on a
-     * 10,000-VM cluster thus cost a handful of listings, not 500.
-     */
-    CompletableFuture<JsonNode> vmResources(String operation) {
-        CompletableFuture<JsonNode> mine;
-        synchronized (listingLock) {
-            if (listingInFlight != null && !listingInFlight.isDone()) {
-                if (listingQueued == null) {
-                    listingQueued = new CompletableFuture<>();
-                }
-                return listingQueued;
-            }
-            mine = new CompletableFuture<>();
-            listingInFlight = mine;
-        }
-        fetchVmResources(operation, mine);
-        return mine;
-    }
-
-    private void fetchVmResources(String operation, CompletableFuture<JsonNode> target) {
-        client.get(operation, ProxmoxClient.path("cluster", "resources"), Map.of("type", "vm")).whenComplete((list, e) -> {
-            CompletableFuture<JsonNode> next;
-            synchronized (listingLock) {
-                next = listingQueued;
-                listingQueued = null;
-                listingInFlight = next;
-            }
-            if (e != null) {
-                target.completeExceptionally(Futures.unwrap(e));
-            } else {
-                for (JsonNode r : list) {
-                    remember(r);
-                }
-                target.complete(list);
-            }
-            if (next != null) {
-                fetchVmResources(operation, next);
-            }
-        });
-    }
-
-    private void remember(JsonNode r) {
-        if ("qemu".equals(ProxmoxMapper.asText(r.get("type"), ""))) {
-            nodeOfVm.put(ProxmoxMapper.asInt(r.get("vmid"), -1), ProxmoxMapper.asText(r.get("node"), ""));
-        }
-    }
-
-    void remember(int vmid, String node) {
-        nodeOfVm.put(vmid, node);
-    }
-
-    void forget(int vmid) {
-        nodeOfVm.remove(vmid);
+        return guarded(Capability.INVENTORY, "inventory", () -> inventory.inventory("inventory"));
     }
 
     @Override
     public CompletableFuture<List<VmInfo>> listVms(VmQuery query) {
-        return guarded(Capability.LIST_VMS, "listVms", () -> vmResources("listVms").thenApply(list -> {
+        return guarded(Capability.LIST_VMS, "listVms", () -> inventory.vmResources("listVms").thenApply(list -> {
             List<VmInfo> out = new ArrayList<>();
             for (JsonNode r : list) {
                 if ("qemu".equals(ProxmoxMapper.asText(r.get("type"), "qemu")) && !ProxmoxMapper.isTemplate(r)) {
@@ -285,73 +159,55 @@ final class ProxmoxHypervisor extends AbstractHypervisor {
             // fall through
         }
         throw new NotFoundException("no Proxmox VM with id '" + id.value() + "' (ids are VMIDs such as 101)",
-                io.dvmm.sdk.ErrorContext.of(ProxmoxProvider.TYPE, operation));
-    }
-
-    /** Finds the node of a VM: from the cache, else from one listing. */
-    CompletableFuture<String> locate(String operation, int vmid, boolean refresh) {
-        String cached = refresh ? null : nodeOfVm.get(vmid);
-        if (cached != null) {
-            return CompletableFuture.completedFuture(cached);
-        }
-        return vmResources(operation).thenApply(list -> {
-            String node = nodeOfVm.get(vmid);
-            boolean found = false;
-            for (JsonNode r : list) {
-                if (ProxmoxMapper.asInt(r.get("vmid"), -1) == vmid) {
-                    found = true;
-                    node = ProxmoxMapper.asText(r.get("node"), node);
-                }
-            }
-            if (!found) {
-                nodeOfVm.remove(vmid);
-                throw new NotFoundException("VM " + vmid + " does not exist", io.dvmm.sdk.ErrorContext.of(ProxmoxProvider.TYPE, operation));
-            }
-            return node;
-        });
+                ErrorContext.of(ProxmoxProvider.TYPE, operation));
     }
 
     /** Runs {@code body} on the VM's node; when the cached node was stale, looks it up once more. */
     <T> CompletableFuture<T> onVm(String operation, VmId id, BiFunction<String, Integer, CompletableFuture<T>> body) {
-        int vmid = vmid(id, operation);
-        boolean cached = nodeOfVm.containsKey(vmid);
-        return locate(operation, vmid, false).thenCompose(node -> body.apply(node, vmid))
+        int vmid;
+        try {
+            vmid = vmid(id, operation);
+        } catch (NotFoundException e) {
+            return Futures.failed(e);
+        }
+        boolean cached = inventory.knowsNodeOf(vmid);
+        return inventory.locate(operation, vmid, false).thenCompose(node -> body.apply(node, vmid))
                 .exceptionallyCompose(e -> {
                     Throwable cause = Futures.unwrap(e);
                     if (cached && cause instanceof NotFoundException) {
-                        nodeOfVm.remove(vmid);
-                        return locate(operation, vmid, true).thenCompose(node -> body.apply(node, vmid));
+                        inventory.forget(vmid);
+                        return inventory.locate(operation, vmid, true).thenCompose(node -> body.apply(node, vmid));
                     }
                     return CompletableFuture.failedFuture(cause);
                 });
     }
 
-    List<String> vmPath(String node, int vmid, String... rest) {
+    static List<String> vmPath(String node, int vmid, String... rest) {
         List<String> p = new ArrayList<>(List.of("nodes", node, "qemu", Integer.toString(vmid)));
         p.addAll(List.of(rest));
         return p;
     }
 
-    CompletableFuture<JsonNode> status(String operation, String node, int vmid) {
-        return client.get(operation, vmPath(node, vmid, "status", "current"), Map.of());
+    CompletableFuture<JsonNode> status(String operation, String node, int vmid, Deadline deadline) {
+        return client.get(operation, vmPath(node, vmid, "status", "current"), Map.of(), deadline);
     }
 
     @Override
     public CompletableFuture<VmInfo> getVm(VmId id) {
-        return guarded(Capability.LIST_VMS, "getVm", () -> onVm("getVm", id, (node, vmid) -> details("getVm", node, vmid)));
+        return guarded(Capability.LIST_VMS, "getVm", () -> onVm("getVm", id, (node, vmid) -> details("getVm", node, vmid, null)));
     }
 
     /** status/current and config in parallel, then the guest agent's interfaces when the VM runs one. */
-    CompletableFuture<VmInfo> details(String operation, String node, int vmid) {
-        CompletableFuture<JsonNode> status = status(operation, node, vmid);
-        CompletableFuture<JsonNode> config = client.get(operation, vmPath(node, vmid, "config"), Map.of());
+    CompletableFuture<VmInfo> details(String operation, String node, int vmid, Deadline deadline) {
+        CompletableFuture<JsonNode> status = status(operation, node, vmid, deadline);
+        CompletableFuture<JsonNode> config = client.get(operation, vmPath(node, vmid, "config"), Map.of(), deadline);
         return status.thenCombine(config, (s, c) -> new JsonNode[] {s, c}).thenCompose(sc -> {
             boolean running = "running".equals(ProxmoxMapper.asText(sc[0].get("status"), ""));
             boolean agent = ProxmoxMapper.asBool(sc[0].get("agent")) || agentEnabled(ProxmoxMapper.asText(sc[1].get("agent"), ""));
             if (!running || !agent) {
                 return CompletableFuture.completedFuture(ProxmoxMapper.fromDetails(vmid, node, sc[0], sc[1], null));
             }
-            return client.get(operation, vmPath(node, vmid, "agent", "network-get-interfaces"), Map.of())
+            return client.get(operation, vmPath(node, vmid, "agent", "network-get-interfaces"), Map.of(), deadline)
                     .handle((a, e) -> ProxmoxMapper.fromDetails(vmid, node, sc[0], sc[1], e == null ? a : null));
         });
     }
@@ -360,63 +216,21 @@ final class ProxmoxHypervisor extends AbstractHypervisor {
         return agent.equals("1") || agent.startsWith("1,") || agent.contains("enabled=1");
     }
 
-    // ---- create -----------------------------------------------------------------------------------
-
-    @Override
-    public CompletableFuture<VmInfo> createVm(VmProvisionSpec spec, OperationOptions options) {
-        Capability needed = spec.cloneMode() == io.dvmm.sdk.CloneMode.LINKED ? Capability.CLONE_LINKED : Capability.CLONE_FULL;
-        java.util.concurrent.atomic.AtomicReference<CompletableFuture<VmInfo>> run = new java.util.concurrent.atomic.AtomicReference<>();
-        CompletableFuture<VmInfo> outer = guarded(needed, "createVm", () -> {
-            CompletableFuture<VmInfo> f = provisioning.create(spec, options);
-            run.set(f);
-            return f;
-        });
-        // The caller holds a future derived from the run's: cancelling it must cancel the run.
-        outer.whenComplete((v, e) -> {
-            CompletableFuture<VmInfo> f = run.get();
-            if (outer.isCancelled() && f != null) {
-                f.cancel(true);
-            }
-        });
-        return outer;
-    }
-
-    // ---- power ------------------------------------------------------------------------------------
-
     /**
-     * Runs an operation the caller can cancel: cancelling the returned future cancels the run,
-     * which stops the PVE task being waited for ({@code DELETE /nodes/{node}/tasks/{upid}}) and
-     * the polling, and sends no further request.
+     * Waits for the task a request answered with, as the run's current wait (cancelling the run
+     * stops the task); an answer that is no UPID (finished synchronously) passes through.
      */
-    private <T> CompletableFuture<T> cancellable(Capability capability, String operation,
-                                                 Function<OperationRun, CompletableFuture<T>> body) {
-        OperationRun run = new OperationRun(operation);
-        return run.boundTo(guarded(capability, operation, () -> body.apply(run)));
-    }
-
-    /**
-     * Waits for the task a request answered with, as part of {@code run}; an answer that is no
-     * UPID (finished synchronously) passes through. A task whose UPID arrives after the run was
-     * cancelled is stopped at once.
-     */
-    CompletableFuture<JsonNode> awaitTask(String operation, JsonNode answer, Deadline deadline, OperationRun run) {
+    CompletableFuture<JsonNode> awaitTask(String operation, JsonNode answer, OperationRun run) {
         if (!ProxmoxMapper.isUpid(answer)) {
             return CompletableFuture.completedFuture(answer);
         }
-        String upid = answer.asText();
-        if (run.isCancelled()) {
-            tasks.stop(operation, ProxmoxMapper.upidNode(upid), upid);
-            return CompletableFuture.failedFuture(new CancellationException(operation + " was cancelled"));
-        }
-        return run.waitFor(tasks.await(operation, upid, deadline));
+        return run.waitFor(tasks.await(operation, answer.asText(), run.deadline()));
     }
 
-    /** Sends a task-returning request and waits for the task. */
-    CompletableFuture<JsonNode> runTask(String operation, List<String> path, Map<String, String> form, Deadline deadline,
-                                        ProgressReporter progress, String stage, OperationRun run) {
+    /** Sends a task-returning POST and waits for the task. */
+    CompletableFuture<JsonNode> runTask(List<String> path, Map<String, String> form, OperationRun run) {
         run.check();
-        progress.report(stage, -1, "sent " + path.get(path.size() - 1));
-        return client.post(operation, path, form).thenCompose(upid -> awaitTask(operation, upid, deadline, run));
+        return client.post(run.operation(), path, form, run.deadline()).thenCompose(upid -> awaitTask(run.operation(), upid, run));
     }
 
     static PowerState powerStateOf(JsonNode s) {
@@ -439,145 +253,37 @@ final class ProxmoxHypervisor extends AbstractHypervisor {
         return ProxmoxClient.path("cluster", "ha", "resources", "vm:" + vmid);
     }
 
-    /**
-     * Starts or stops an HA-managed VM. {@code status/start|stop} would only answer with a
-     * {@code hastart}/{@code hastop} task that ends at once while the HA manager acts later, so the
-     * HA resource's requested state is set instead and the VM's actual state is polled until it
-     * matches. The HA manager stops a VM by a shutdown with its own timeout.
-     */
-    private CompletableFuture<JsonNode> requestHaState(String operation, String node, int vmid, String haState, PowerState wanted,
-                                                       Deadline d, ProgressReporter p, String stage, OperationRun run) {
-        run.check();
-        p.report(stage, -1, "requested HA state " + haState + " for vm:" + vmid);
-        return client.put(operation, haResourcePath(vmid), Map.of("state", haState)).thenCompose(x -> {
-            run.check();
-            return run.waitFor(poller.until(ctx(operation), "VM " + vmid + " to be " + wanted + " (HA state " + haState + ")",
-                    stateBackoff, d, () -> status(operation, node, vmid)
-                            .thenApply(s -> powerStateOf(s) == wanted ? Optional.of(s) : Optional.<JsonNode>empty())));
-        });
-    }
-
-    @Override
-    public CompletableFuture<VmInfo> startVm(VmId id, OperationOptions options) {
-        return cancellable(Capability.POWER, "startVm", run -> {
-            Deadline d = deadline(options);
-            ProgressReporter p = new ProgressReporter("startVm", options.listener());
-            return onVm("startVm", id, (node, vmid) -> status("startVm", node, vmid).thenCompose(s -> {
-                PowerState st = powerStateOf(s);
-                if (st == PowerState.POWERED_ON) {
-                    return details("startVm", node, vmid);
-                }
-                boolean paused = st == PowerState.SUSPENDED && "running".equals(ProxmoxMapper.asText(s.get("status"), ""));
-                if (!paused && haManaged(s)) {
-                    return requestHaState("startVm", node, vmid, "started", PowerState.POWERED_ON, d, p, "start", run)
-                            .thenCompose(x -> details("startVm", node, vmid));
-                }
-                return runTask("startVm", vmPath(node, vmid, "status", paused ? "resume" : "start"), Map.of(), d, p, "start", run)
-                        .thenCompose(x -> details("startVm", node, vmid));
-            })).whenComplete((v, e) -> finish(p, "start", e));
-        });
-    }
-
-    private static void finish(ProgressReporter p, String stage, Throwable e) {
-        if (e == null) {
-            p.report(stage, 100, "done");
-        }
-    }
-
-    @Override
-    public CompletableFuture<VmInfo> stopVm(VmId id, StopSpec how, OperationOptions options) {
-        return cancellable(Capability.POWER, "stopVm", run -> {
-            Deadline d = deadline(options);
-            ProgressReporter p = new ProgressReporter("stopVm", options.listener());
-            return onVm("stopVm", id, (node, vmid) -> status("stopVm", node, vmid).thenCompose(s -> {
-                if ("stopped".equals(ProxmoxMapper.asText(s.get("status"), ""))) {
-                    return details("stopVm", node, vmid);
-                }
-                if (haManaged(s)) {
-                    return requestHaState("stopVm", node, vmid, "stopped", PowerState.POWERED_OFF, d, p, "stop", run)
-                            .thenCompose(x -> details("stopVm", node, vmid));
-                }
-                Map<String, String> form = new LinkedHashMap<>();
-                String action = "stop";
-                if (how.graceful()) {
-                    action = "shutdown";
-                    form.put("timeout", Long.toString(Math.max(1, how.gracefulTimeout().toSeconds())));
-                    if (how.forceAfterTimeout()) {
-                        form.put("forceStop", "1");
-                    }
-                }
-                return runTask("stopVm", vmPath(node, vmid, "status", action), form, d, p, action, run)
-                        .thenCompose(x -> details("stopVm", node, vmid));
-            })).whenComplete((v, e) -> finish(p, "stop", e));
-        });
-    }
-
-    private CompletableFuture<VmInfo> requireRunningThen(String operation, VmId id, OperationOptions options, String action,
-                                                         boolean mustBePaused, OperationRun run) {
-        Deadline d = deadline(options);
-        ProgressReporter p = new ProgressReporter(operation, options.listener());
-        return onVm(operation, id, (node, vmid) -> status(operation, node, vmid).thenCompose(s -> {
-            PowerState st = powerStateOf(s);
-            PowerState wanted = mustBePaused ? PowerState.SUSPENDED : PowerState.POWERED_ON;
-            if (st != wanted) {
-                return CompletableFuture.<VmInfo>failedFuture(new ConflictException("VM " + vmid + " is " + st + ", "
-                        + operation + " needs it " + wanted, io.dvmm.sdk.ErrorContext.of(ProxmoxProvider.TYPE, operation)));
-            }
-            return runTask(operation, vmPath(node, vmid, "status", action), Map.of(), d, p, action, run)
-                    .thenCompose(x -> details(operation, node, vmid));
-        })).whenComplete((v, e) -> finish(p, action, e));
-    }
-
-    @Override
-    public CompletableFuture<VmInfo> restartVm(VmId id, OperationOptions options) {
-        return cancellable(Capability.POWER, "restartVm", run -> requireRunningThen("restartVm", id, options, "reboot", false, run));
-    }
-
-    @Override
-    public CompletableFuture<VmInfo> suspendVm(VmId id, OperationOptions options) {
-        return cancellable(Capability.SUSPEND, "suspendVm", run -> requireRunningThen("suspendVm", id, options, "suspend", false, run));
-    }
-
-    @Override
-    public CompletableFuture<VmInfo> resumeVm(VmId id, OperationOptions options) {
-        return cancellable(Capability.SUSPEND, "resumeVm", run -> requireRunningThen("resumeVm", id, options, "resume", true, run));
-    }
+    // ---- reconfigure and delete -------------------------------------------------------------------
 
     @Override
     public CompletableFuture<VmInfo> reconfigureVm(VmId id, VmReconfigureSpec change, OperationOptions options) {
-        return cancellable(Capability.RECONFIGURE, "reconfigureVm", run -> {
-            Deadline d = deadline(options);
+        return operation(Capability.RECONFIGURE, "reconfigureVm", options, run -> {
             Map<String, String> form = new LinkedHashMap<>();
             change.cpuCount().ifPresent(c -> form.put("cores", Integer.toString(c)));
             change.memoryMiB().ifPresent(m -> form.put("memory", Long.toString(m)));
             form.put("background_delay", "5");
-            return onVm("reconfigureVm", id, (node, vmid) -> client.post("reconfigureVm", vmPath(node, vmid, "config"), form)
-                    .thenCompose(r -> awaitTask("reconfigureVm", r, d, run))
-                    .thenCompose(x -> details("reconfigureVm", node, vmid)));
+            return onVm("reconfigureVm", id, (node, vmid) -> {
+                run.stage(Stage.RECONFIGURE, 0, 99, "changing CPU and memory of VM " + vmid);
+                return client.post("reconfigureVm", vmPath(node, vmid, "config"), form, run.deadline())
+                        .thenCompose(r -> awaitTask("reconfigureVm", r, run))
+                        .thenCompose(x -> details("reconfigureVm", node, vmid, run.deadline()));
+            });
         });
     }
 
     @Override
     public CompletableFuture<Boolean> deleteVm(VmId id, OperationOptions options) {
-        return cancellable(Capability.DELETE, "deleteVm", run -> {
+        return operation(Capability.DELETE, "deleteVm", options, run -> {
             int vmid;
             try {
                 vmid = vmid(id, "deleteVm");
             } catch (NotFoundException e) {
                 return CompletableFuture.completedFuture(false);
             }
-            Deadline d = deadline(options);
-            ProgressReporter p = new ProgressReporter("deleteVm", options.listener());
-            return onVm("deleteVm", id, (node, v) -> destroy("deleteVm", node, vmid, d, p, run))
+            return onVm("deleteVm", id, (node, v) -> destroy(node, vmid, run))
                     .exceptionallyCompose(e -> Futures.unwrap(e) instanceof NotFoundException
-                            ? CompletableFuture.completedFuture(false) : CompletableFuture.failedFuture(Futures.unwrap(e)))
-                    .whenComplete((v, e) -> finish(p, "delete", e));
+                            ? CompletableFuture.completedFuture(false) : CompletableFuture.failedFuture(Futures.unwrap(e)));
         });
-    }
-
-    /** {@link #destroy(String, String, int, Deadline, ProgressReporter, OperationRun)} that is never cancelled. */
-    CompletableFuture<Boolean> destroy(String operation, String node, int vmid, Deadline d, ProgressReporter p) {
-        return destroy(operation, node, vmid, d, p, OperationRun.uncancellable(operation));
     }
 
     /**
@@ -585,27 +291,28 @@ final class ProxmoxHypervisor extends AbstractHypervisor {
      * HA manager would act on it), stops it if it runs, then destroys it with purge and
      * unreferenced disks.
      */
-    CompletableFuture<Boolean> destroy(String operation, String node, int vmid, Deadline d, ProgressReporter p, OperationRun run) {
-        return status(operation, node, vmid).thenCompose(s -> {
-            CompletableFuture<JsonNode> unmanaged = haConfigured(s) ? removeHaResource(operation, vmid, p, run)
+    CompletableFuture<Boolean> destroy(String node, int vmid, OperationRun run) {
+        String op = run.operation();
+        return status(op, node, vmid, run.deadline()).thenCompose(s -> {
+            CompletableFuture<JsonNode> unmanaged = haConfigured(s) ? removeHaResource(op, vmid, run)
                     : CompletableFuture.completedFuture(null);
             return unmanaged.thenCompose(x -> "stopped".equals(ProxmoxMapper.asText(s.get("status"), ""))
                     ? CompletableFuture.<JsonNode>completedFuture(null)
-                    : runTask(operation, vmPath(node, vmid, "status", "stop"), Map.of(), d, p, "stop", run));
+                    : runTask(vmPath(node, vmid, "status", "stop"), Map.of(), run));
         }).thenCompose(x -> {
             run.check();
-            p.report("delete", 50, "destroying VM " + vmid);
-            return client.delete(operation, vmPath(node, vmid), Map.of("purge", "1", "destroy-unreferenced-disks", "1"));
-        }).thenCompose(upid -> awaitTask(operation, upid, d, run)).thenApply(x -> {
-            forget(vmid);
+            run.stage(Stage.DELETE, 50, 99, "destroying VM " + vmid);
+            return client.delete(op, vmPath(node, vmid), Map.of("purge", "1", "destroy-unreferenced-disks", "1"), run.deadline());
+        }).thenCompose(upid -> awaitTask(op, upid, run)).thenApply(x -> {
+            inventory.forget(vmid);
             return true;
         });
     }
 
-    private CompletableFuture<JsonNode> removeHaResource(String operation, int vmid, ProgressReporter p, OperationRun run) {
+    private CompletableFuture<JsonNode> removeHaResource(String operation, int vmid, OperationRun run) {
         run.check();
-        p.report("delete", 10, "removing HA resource vm:" + vmid);
-        return client.delete(operation, haResourcePath(vmid), Map.of()).exceptionallyCompose(e -> {
+        run.stage(Stage.DELETE, 10, 50, "removing HA resource vm:" + vmid);
+        return client.delete(operation, haResourcePath(vmid), Map.of(), run.deadline()).exceptionallyCompose(e -> {
             Throwable cause = Futures.unwrap(e);
             // removed concurrently by someone else: what was wanted
             return cause.getMessage() != null && cause.getMessage().contains("not HA managed")
@@ -617,9 +324,8 @@ final class ProxmoxHypervisor extends AbstractHypervisor {
 
     @Override
     public CompletableFuture<Snapshot> createSnapshot(VmId id, SnapshotSpec snapshot, OperationOptions options) {
-        return cancellable(Capability.SNAPSHOTS, "createSnapshot", run -> {
-            Deadline d = deadline(options);
-            ProgressReporter p = new ProgressReporter("createSnapshot", options.listener());
+        return operation(Capability.SNAPSHOTS, "createSnapshot", options, run -> {
+            checkSnapshotName(snapshot.name(), "snapshot.name", "createSnapshot");
             return onVm("createSnapshot", id, (node, vmid) -> {
                 Map<String, String> form = new LinkedHashMap<>();
                 form.put("snapname", snapshot.name());
@@ -629,12 +335,13 @@ final class ProxmoxHypervisor extends AbstractHypervisor {
                 if (snapshot.includeMemory()) {
                     form.put("vmstate", "1");
                 }
-                return runTask("createSnapshot", vmPath(node, vmid, "snapshot"), form, d, p, "snapshot", run)
+                run.stage(Stage.SNAPSHOT, 0, 99, "taking snapshot " + snapshot.name());
+                return runTask(vmPath(node, vmid, "snapshot"), form, run)
                         .thenCompose(x -> snapshots("createSnapshot", node, vmid))
                         .thenApply(list -> list.stream().filter(s -> s.name().equals(snapshot.name())).findFirst()
                                 .orElseGet(() -> new Snapshot(snapshot.name(), snapshot.description(), Instant.now(),
                                         snapshot.includeMemory(), null)));
-            }).whenComplete((v, e) -> finish(p, "snapshot", e));
+            });
         });
     }
 
@@ -659,32 +366,42 @@ final class ProxmoxHypervisor extends AbstractHypervisor {
 
     @Override
     public CompletableFuture<VmInfo> revertToSnapshot(VmId id, String snapshotName, OperationOptions options) {
-        return cancellable(Capability.SNAPSHOTS, "revertToSnapshot", run -> {
-            checkSnapshotName(snapshotName, "revertToSnapshot");
-            Deadline d = deadline(options);
-            ProgressReporter p = new ProgressReporter("revertToSnapshot", options.listener());
-            return onVm("revertToSnapshot", id, (node, vmid) -> runTask("revertToSnapshot",
-                    vmPath(node, vmid, "snapshot", snapshotName, "rollback"), Map.of(), d, p, "rollback", run)
-                    .thenCompose(x -> details("revertToSnapshot", node, vmid)))
-                    .whenComplete((v, e) -> finish(p, "rollback", e));
+        return operation(Capability.SNAPSHOTS, "revertToSnapshot", options, run -> {
+            checkSnapshotName(snapshotName, "snapshotName", "revertToSnapshot");
+            return onVm("revertToSnapshot", id, (node, vmid) -> {
+                run.stage(Stage.REVERT, 0, 99, "reverting VM " + vmid + " to " + snapshotName);
+                return runTask(vmPath(node, vmid, "snapshot", snapshotName, "rollback"), Map.of(), run)
+                        .thenCompose(x -> details("revertToSnapshot", node, vmid, run.deadline()));
+            });
         });
     }
 
     @Override
     public CompletableFuture<Void> deleteSnapshot(VmId id, String snapshotName, OperationOptions options) {
-        return cancellable(Capability.SNAPSHOTS, "deleteSnapshot", run -> {
-            checkSnapshotName(snapshotName, "deleteSnapshot");
-            Deadline d = deadline(options);
-            return onVm("deleteSnapshot", id, (node, vmid) -> client.delete("deleteSnapshot",
-                            vmPath(node, vmid, "snapshot", snapshotName), Map.of())
-                    .thenCompose(upid -> awaitTask("deleteSnapshot", upid, d, run))
-                    .thenApply(x -> (Void) null));
+        return operation(Capability.SNAPSHOTS, "deleteSnapshot", options, run -> {
+            checkSnapshotName(snapshotName, "snapshotName", "deleteSnapshot");
+            return onVm("deleteSnapshot", id, (node, vmid) -> {
+                run.stage(Stage.SNAPSHOT, 0, 99, "deleting snapshot " + snapshotName);
+                return client.delete("deleteSnapshot", vmPath(node, vmid, "snapshot", snapshotName), Map.of(), run.deadline())
+                        .thenCompose(upid -> awaitTask("deleteSnapshot", upid, run))
+                        .thenApply(x -> (Void) null);
+            });
         });
     }
-    private static void checkSnapshotName(String name, String operation) {
-        if (name == null || !name.matches("[A-Za-z][A-Za-z0-9_-]{0,39}")) {
-            throw new NotFoundException("no snapshot named '" + name + "' (snapshot names hold only letters, digits, '-' and '_')",
-                    io.dvmm.sdk.ErrorContext.of(ProxmoxProvider.TYPE, operation));
+
+    private static void checkSnapshotName(String name, String field, String operation) {
+        if (name == null || !SNAPSHOT_NAME.matcher(name).matches()) {
+            throw new InvalidSpecException(field, "Proxmox snapshot names start with a letter and hold only letters, digits, "
+                    + "'-' and '_' (at most 40 characters)", ErrorContext.of(ProxmoxProvider.TYPE, operation));
         }
+    }
+
+    /** @return how many requests are in flight now (tests) */
+    int requestsInFlight() {
+        return calls.inFlight();
+    }
+
+    Optional<String> property(String key) {
+        return Optional.ofNullable(props.string(key));
     }
 }

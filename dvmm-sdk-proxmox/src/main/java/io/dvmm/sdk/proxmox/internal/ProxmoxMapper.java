@@ -7,7 +7,6 @@ import io.dvmm.sdk.PowerState;
 import io.dvmm.sdk.Snapshot;
 import io.dvmm.sdk.VmId;
 import io.dvmm.sdk.VmInfo;
-import io.dvmm.sdk.spi.AbstractHypervisor;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -268,7 +267,7 @@ final class ProxmoxMapper {
             }
             for (JsonNode ip : nic.path("ip-addresses")) {
                 String a = asText(ip.get("ip-address"), "");
-                if (AbstractHypervisor.isUsableIp(a) && !out.contains(a)) {
+                if (io.dvmm.sdk.spi.support.Addresses.isUsable(a) && !out.contains(a)) {
                     out.add(a);
                 }
             }

@@ -1,13 +1,14 @@
 package io.dvmm.sdk.proxmox.internal;
 
+import io.dvmm.sdk.proxmox.ProxmoxProvider;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dvmm.sdk.ErrorContext;
 import io.dvmm.sdk.InvalidSpecException;
 import io.dvmm.sdk.OperationFailedException;
-import io.dvmm.sdk.spi.Backoff;
-import io.dvmm.sdk.spi.Deadline;
-import io.dvmm.sdk.spi.Futures;
-import io.dvmm.sdk.spi.Poller;
+import io.dvmm.sdk.spi.support.Backoff;
+import io.dvmm.sdk.spi.support.Deadline;
+import io.dvmm.sdk.spi.support.Futures;
+import io.dvmm.sdk.spi.support.Poller;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +21,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Waits for a worker task (UPID): polls {@code /nodes/{node}/tasks/{upid}/status} on the node
  * named in the UPID with back-off until {@code status == stopped}. {@code OK} and
- * {@code WARNINGS: n} are success; anything else fails with {@link OperationFailedException}
- * carrying the tail of the task log. Cancelling the returned future stops the remote task.
+ * {@code WARNINGS: n} are success; anything else fails with the class {@link ProxmoxErrors#fromTask}
+ * gives the task's own error (a lock timeout is busy, a taken name a conflict, an unknown
+ * snapshot not found; otherwise {@link OperationFailedException}), carrying the tail of the task
+ * log. Cancelling the returned future stops the remote task.
  */
 final class TaskWaiter {
     private static final Logger LOG = LoggerFactory.getLogger(TaskWaiter.class);
@@ -51,14 +54,14 @@ final class TaskWaiter {
         List<String> statusPath = ProxmoxClient.path("nodes", node, "tasks", upid, "status");
         AtomicInteger early400 = new AtomicInteger();
         CompletableFuture<JsonNode> done = poller.until(ctx, "task " + upid, backoff, deadline,
-                () -> probe(operation, ctx, node, upid, statusPath, early400));
+                () -> probe(operation, ctx, node, upid, statusPath, early400, deadline));
         return Futures.onCancel(done, () -> stop(operation, node, upid));
     }
 
     private CompletableFuture<Optional<JsonNode>> probe(String operation, ErrorContext ctx, String node, String upid,
-                                                        List<String> statusPath, AtomicInteger early400) {
+                                                        List<String> statusPath, AtomicInteger early400, Deadline deadline) {
         CompletableFuture<Optional<JsonNode>> out = new CompletableFuture<>();
-        client.get(operation, statusPath, Map.of()).whenComplete((status, error) -> {
+        client.get(operation, statusPath, Map.of(), deadline).whenComplete((status, error) -> {
             if (error != null) {
                 Throwable cause = Futures.unwrap(error);
                 if (cause instanceof InvalidSpecException && early400.incrementAndGet() <= EARLY_400_TOLERANCE) {
@@ -80,8 +83,8 @@ final class TaskWaiter {
                 out.complete(Optional.of(status));
                 return;
             }
-            logTail(operation, node, upid).whenComplete((tail, e) -> out.completeExceptionally(new OperationFailedException(
-                    "task failed: " + exit, ctx.withServer(exit, exit), upid, tail == null ? List.of() : tail)));
+            logTail(operation, node, upid, deadline).whenComplete((tail, e) -> out.completeExceptionally(
+                    ProxmoxErrors.fromTask(exit, upid, tail == null ? List.of() : tail, ctx)));
         });
         return out;
     }
@@ -89,7 +92,7 @@ final class TaskWaiter {
     /** Asks PVE to stop a running task; best effort. */
     void stop(String operation, String node, String upid) {
         LOG.debug("stopping task {}", upid);
-        client.delete(operation, ProxmoxClient.path("nodes", node, "tasks", upid), Map.of())
+        client.delete(operation, ProxmoxClient.path("nodes", node, "tasks", upid), Map.of(), null)
                 .whenComplete((v, e) -> {
                     if (e != null) {
                         LOG.debug("could not stop task {}: {}", upid, Futures.unwrap(e).getMessage());
@@ -97,9 +100,9 @@ final class TaskWaiter {
                 });
     }
 
-    private CompletableFuture<List<String>> logTail(String operation, String node, String upid) {
+    private CompletableFuture<List<String>> logTail(String operation, String node, String upid, Deadline deadline) {
         return client.get(operation, ProxmoxClient.path("nodes", node, "tasks", upid, "log"),
-                        Map.of("start", "0", "limit", "1000"))
+                        Map.of("start", "0", "limit", "1000"), deadline)
                 .handle((data, e) -> {
                     List<String> lines = new ArrayList<>();
                     if (data != null) {
