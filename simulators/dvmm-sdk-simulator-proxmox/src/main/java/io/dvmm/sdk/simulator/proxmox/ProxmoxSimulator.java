@@ -1,0 +1,468 @@
+package io.dvmm.sdk.simulator.proxmox;
+
+import io.dvmm.sdk.simulator.Fault;
+import io.dvmm.sdk.simulator.FaultPlan;
+import io.dvmm.sdk.simulator.FaultRule;
+import io.dvmm.sdk.simulator.LoopbackServer;
+import io.dvmm.sdk.simulator.RequestLog;
+import io.dvmm.sdk.simulator.SimulatorCertificate;
+import io.dvmm.sdk.simulator.Violations;
+import io.dvmm.sdk.simulator.proxmox.internal.PveApi;
+import io.dvmm.sdk.simulator.proxmox.internal.PveCluster;
+import io.dvmm.sdk.simulator.proxmox.internal.PveSchema;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A stateful Proxmox VE API server on 127.0.0.1 for tests: the real {@code /api2/json} paths,
+ * envelopes, UPID tasks, locks, auth (API tokens, tickets with CSRF) and error style (the
+ * message in the HTTP reason phrase). Every request is checked against the official schema
+ * ({@code pve-apidoc.json}) when one is given; violations are answered 400 like the real API
+ * and recorded in {@link #violations()}. Every request is logged and counted by its operation key
+ * {@code "METHOD /path/template"} ({@link #requests()}), and {@link #faults()} decides which
+ * answers go wrong.
+ *
+ * <pre>{@code
+ * try (ProxmoxSimulator sim = ProxmoxSimulator.startDefault()) {
+ *     URI url = sim.baseUrl();           // https://127.0.0.1:port
+ *     String pin = sim.certificateSha256();
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. Seeds nodes {@code pve1..pveN}, storages {@code local} and
+ * {@code local-lvm}, bridge {@code vmbr0}, pool {@code dvmm}, template VM 9000
+ * ({@value PveCluster#TEMPLATE_NAME}) and optionally ordinary VMs with VMIDs from 10000.
+ *
+ * <p>HA: {@code /cluster/ha/resources} (list, add, read, update, remove). Start, stop and
+ * shutdown of an HA-managed guest answer with {@code hastart}/{@code hastop} tasks that end at
+ * once; a simulated HA manager brings the guest into the requested state after
+ * {@link #haDelay(Duration)}. Destroying an HA guest without {@code purge} is refused as PVE does.
+ */
+public final class ProxmoxSimulator implements AutoCloseable {
+
+    /** The path template of task status polls, for {@link #requestCount(String, String)}. */
+    public static final String TASK_STATUS_PATH = PveApi.TASK_STATUS;
+    /** The VMID of the seeded template. */
+    public static final int TEMPLATE_VMID = PveCluster.TEMPLATE_VMID;
+
+    private final boolean tls;
+    private final Path schema;
+    private final PveCluster cluster;
+    private final PveApi api;
+    private final FaultPlan faults = new FaultPlan();
+    private final RequestLog requests = new RequestLog();
+    private final Violations violations = new Violations("the PVE API schema");
+    private final String tokenSecret = UUID.randomUUID().toString();
+    private final String password = "sim-" + UUID.randomUUID();
+    private LoopbackServer server;
+
+    private ProxmoxSimulator(Builder b) {
+        this.tls = b.tls;
+        this.schema = b.schema;
+        this.cluster = new PveCluster(b.nodes, b.vms, b.taskDuration, b.agentDelay);
+        this.cluster.haDelay(b.haDelay);
+        PveSchema schema = b.schema == null ? null : PveSchema.load(b.schema);
+        this.api = new PveApi(cluster, schema, faults, requests, violations, apiTokenId(), tokenSecret, username(),
+                password, b.ticketLifetime, b.loginFailureDelay);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** One line for tests: two nodes, TLS, schema validation when the schema file is found, started. */
+    public static ProxmoxSimulator startDefault() {
+        return builder().build().start();
+    }
+
+    /**
+     * Looks for {@code shared/data/proxmox/pve-apidoc.json} next to the working directory or its
+     * parents (system property {@code dvmm.pve.schema} wins). Empty when absent, e.g. in a clone of
+     * the repository outside the workspace.
+     */
+    public static Optional<Path> findSchema() {
+        String prop = System.getProperty("dvmm.pve.schema");
+        if (prop != null && Files.isRegularFile(Path.of(prop))) {
+            return Optional.of(Path.of(prop));
+        }
+        Path dir = Path.of("").toAbsolutePath();
+        for (int i = 0; i < 5 && dir != null; i++, dir = dir.getParent()) {
+            Path candidate = dir.resolve("shared/data/proxmox/pve-apidoc.json");
+            if (Files.isRegularFile(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Binds an ephemeral loopback port and starts serving. */
+    public synchronized ProxmoxSimulator start() {
+        if (server == null) {
+            server = tls ? LoopbackServer.https(SimulatorCertificate.shared(), api) : LoopbackServer.http(api);
+        }
+        return this;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+        cluster.close();
+    }
+
+    // ---- connection facts ------------------------------------------------------------------------
+
+    public URI baseUrl() {
+        return URI.create((tls ? "https" : "http") + "://" + host() + ":" + port());
+    }
+
+    /** The SDK connection URI, {@code proxmox://127.0.0.1:port}. */
+    public URI sdkUri() {
+        return URI.create("proxmox://" + host() + ":" + port());
+    }
+
+    public String host() {
+        return "127.0.0.1";
+    }
+
+    public synchronized int port() {
+        if (server == null) {
+            throw new IllegalStateException("the simulator is not started");
+        }
+        return server.port();
+    }
+
+    public boolean tls() {
+        return tls;
+    }
+
+    /** The certificate served over TLS (one per JVM, shared by every simulator). */
+    public SimulatorCertificate certificate() {
+        return SimulatorCertificate.shared();
+    }
+
+    /** SHA-256 of the server certificate (DER), lower-case hex without colons, for {@code TlsOptions.pinSha256}. */
+    public String certificateSha256() {
+        return certificate().sha256();
+    }
+
+    /** A trust store holding only the server certificate. */
+    public KeyStore trustStore() {
+        return certificate().trustStore();
+    }
+
+    public String apiTokenId() {
+        return "root@pam!dvmm";
+    }
+
+    public String apiTokenSecret() {
+        return tokenSecret;
+    }
+
+    public String username() {
+        return "root@pam";
+    }
+
+    public String password() {
+        return password;
+    }
+
+    public String templateName() {
+        return PveCluster.TEMPLATE_NAME;
+    }
+
+    public String networkName() {
+        return PveCluster.BRIDGE;
+    }
+
+    public String storageName() {
+        return PveCluster.STORAGE;
+    }
+
+    public String poolName() {
+        return PveCluster.POOL;
+    }
+
+    public List<String> nodeNames() {
+        return cluster.nodes();
+    }
+
+    public boolean schemaValidation() {
+        return schema != null;
+    }
+
+    // ---- observation -----------------------------------------------------------------------------
+
+    /** The operation key of a method and path template, as {@link #requests()} and {@link #faults()} use it. */
+    public static String operation(String method, String pathTemplate) {
+        return PveApi.operation(method, pathTemplate);
+    }
+
+    /** Every request received (credentials redacted) and counts by operation key. */
+    public RequestLog requests() {
+        return requests;
+    }
+
+    /** The faults to inject, matched by operation key ({@link #operation}) or by method and raw path. */
+    public FaultPlan faults() {
+        return faults;
+    }
+
+    /** Requests that broke the official schema, e.g. {@code POST /nodes/{node}/qemu/{vmid}/config: {net0=...}}. */
+    public List<String> violations() {
+        return violations.list();
+    }
+
+    /** Throws {@link AssertionError} listing the violations, if any. */
+    public void assertNoViolations() {
+        violations.assertNone();
+    }
+
+    public void clearViolations() {
+        violations.clear();
+    }
+
+    /** Requests received for a method and path template such as {@code /nodes/{node}/qemu/{vmid}/clone}. */
+    public long requestCount(String method, String pathTemplate) {
+        return requests.count(operation(method, pathTemplate));
+    }
+
+    /** All counts, keyed {@code "METHOD /path/template"}. */
+    public Map<String, Long> requestCounts() {
+        return requests.counts();
+    }
+
+    public long totalRequests() {
+        return requests.total();
+    }
+
+    /** Task status polls ({@code GET /nodes/{node}/tasks/{upid}/status}). */
+    public long taskPolls() {
+        return requestCount("GET", TASK_STATUS_PATH);
+    }
+
+    /** Requests other than task status polls. */
+    public long requestsExcludingTaskPolls() {
+        return totalRequests() - taskPolls();
+    }
+
+    public void resetCounters() {
+        requests.reset();
+    }
+
+    public int vmCount() {
+        return cluster.vmCount();
+    }
+
+    public boolean vmExists(int vmid) {
+        return cluster.vmExists(vmid);
+    }
+
+    // ---- fault injection ---------------------------------------------------------------------------
+
+    /** Adds latency to every request. */
+    public ProxmoxSimulator latency(Duration latency) {
+        api.latency(Objects.requireNonNull(latency));
+        return this;
+    }
+
+    /** How long each worker task runs. */
+    public ProxmoxSimulator taskDuration(Duration duration) {
+        cluster.taskDuration(duration);
+        return this;
+    }
+
+    /** How long after boot the guest agent starts answering. */
+    public ProxmoxSimulator agentDelay(Duration delay) {
+        cluster.agentDelay(delay);
+        return this;
+    }
+
+    public ProxmoxSimulator ticketLifetime(Duration lifetime) {
+        api.ticketLifetime(lifetime);
+        return this;
+    }
+
+    /** Every ticket and CSRF token issued so far (also expired ones), for tests proving they never leak into logs. */
+    public List<String> issuedTicketSecrets() {
+        return api.issuedSecrets();
+    }
+
+    /** Invalidates every issued ticket, as a restart of pveproxy with a new key would. */
+    public ProxmoxSimulator expireTickets() {
+        api.expireTickets();
+        return this;
+    }
+
+    /**
+     * The next {@code count} requests matching method and path template ({@code "*"} matches any)
+     * are answered with {@code status} and {@code message} as reason phrase, e.g. 596
+     * "Connection timed out" or 403 "Permission check failed (/vms/100, VM.PowerMgmt)"; they do not
+     * take effect.
+     */
+    public ProxmoxSimulator failNext(String method, String pathTemplate, int count, int status, String message) {
+        faults.add(rule(method, pathTemplate).times(count).then(Fault.status(status, message)));
+        return this;
+    }
+
+    /**
+     * The next {@code count} matching requests get their connection closed instead of a response,
+     * before they take effect. For "it happened, the answer was lost", add {@code Fault.reset()} to
+     * {@link #faults()}.
+     */
+    public ProxmoxSimulator resetNext(String method, String pathTemplate, int count) {
+        faults.add(rule(method, pathTemplate).times(count).then(Fault.reset().notApplied()));
+        return this;
+    }
+
+    private static FaultRule.Builder rule(String method, String pathTemplate) {
+        return FaultRule.onOperation(("*".equals(method) ? "*" : method.toUpperCase(java.util.Locale.ROOT)) + " "
+                + ("*".equals(pathTemplate) ? "**" : pathTemplate));
+    }
+
+    /** The next {@code count} clones fail at once with {@code can't lock file ... - got timeout}. */
+    public ProxmoxSimulator lockTimeoutNext(int count) {
+        cluster.lockTimeoutNext(count);
+        return this;
+    }
+
+    /**
+     * The next {@code count} clones lose a VMID race: another client creates the VMID on another
+     * node and the clone task fails with {@code unable to create VM N: config file already exists}.
+     */
+    public ProxmoxSimulator vmidRaceNext(int count) {
+        cluster.vmidRaceNext(count);
+        return this;
+    }
+
+    /**
+     * The next {@code count} tasks of a type ({@code qmclone}, {@code qmstart}, ...) end with
+     * {@code exitstatus}; {@code "WARNINGS: 1"} adds a {@code WARN:} line and still succeeds.
+     */
+    public ProxmoxSimulator failNextTask(String taskType, int count, String exitstatus) {
+        cluster.failNextTask(taskType, count, exitstatus);
+        return this;
+    }
+
+    /**
+     * How long the simulated HA manager takes to act after the requested state of an HA resource
+     * changed ({@code hastart}/{@code hastop} tasks end at once; the guest changes state later).
+     */
+    public ProxmoxSimulator haDelay(Duration delay) {
+        cluster.haDelay(Objects.requireNonNull(delay));
+        return this;
+    }
+
+    /**
+     * Makes a guest an HA resource ({@code vm:N}) with the requested {@code state}
+     * ({@code started}, {@code stopped}, {@code disabled} or {@code ignored}), as
+     * {@code ha-manager add} would; the HA manager then acts on it after the HA delay.
+     */
+    public ProxmoxSimulator haManage(int vmid, String state) {
+        cluster.haManage(vmid, Objects.requireNonNull(state));
+        return this;
+    }
+
+    /** The requested HA state of a guest; empty when it is not an HA resource. */
+    public Optional<String> haState(int vmid) {
+        return Optional.ofNullable(cluster.haState(vmid));
+    }
+
+    /** The status of a guest ({@code running} or {@code stopped}); empty when it does not exist. */
+    public Optional<String> vmStatus(int vmid) {
+        return Optional.ofNullable(cluster.vmStatus(vmid));
+    }
+
+    /** Adds a guest, e.g. to occupy a VMID. */
+    public ProxmoxSimulator addVm(String node, int vmid, String name, boolean running) {
+        cluster.addVm(node, vmid, name, running);
+        return this;
+    }
+
+    /** Removes every rule of {@link #faults()} (task, lock and VMID-race failures stay armed). */
+    public void clearFaults() {
+        faults.clear();
+    }
+
+    /** Settings of a simulator; {@link #build()} returns it unstarted. */
+    public static final class Builder {
+        private int nodes = 2;
+        private int vms;
+        private boolean tls = true;
+        private Duration taskDuration = Duration.ofMillis(150);
+        private Duration loginFailureDelay = Duration.ofMillis(50);
+        private Duration ticketLifetime = Duration.ofHours(2);
+        private Duration agentDelay = Duration.ofMillis(200);
+        private Duration haDelay = Duration.ofMillis(100);
+        private Path schema = findSchema().orElse(null);
+
+        private Builder() {
+        }
+
+        public Builder nodes(int nodes) {
+            if (nodes < 1) {
+                throw new IllegalArgumentException("nodes must be at least 1");
+            }
+            this.nodes = nodes;
+            return this;
+        }
+
+        /** Ordinary VMs to seed (VMIDs from 10000, spread over the nodes, every other one running). */
+        public Builder vms(int vms) {
+            this.vms = vms;
+            return this;
+        }
+
+        public Builder tls(boolean tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        public Builder taskDuration(Duration taskDuration) {
+            this.taskDuration = Objects.requireNonNull(taskDuration);
+            return this;
+        }
+
+        /** The delay before every 401 (the real server waits 3 s). */
+        public Builder loginFailureDelay(Duration loginFailureDelay) {
+            this.loginFailureDelay = Objects.requireNonNull(loginFailureDelay);
+            return this;
+        }
+
+        public Builder ticketLifetime(Duration ticketLifetime) {
+            this.ticketLifetime = Objects.requireNonNull(ticketLifetime);
+            return this;
+        }
+
+        public Builder agentDelay(Duration agentDelay) {
+            this.agentDelay = Objects.requireNonNull(agentDelay);
+            return this;
+        }
+
+        /** How long the simulated HA manager takes to act on a changed requested state. */
+        public Builder haDelay(Duration haDelay) {
+            this.haDelay = Objects.requireNonNull(haDelay);
+            return this;
+        }
+
+        /** The schema to validate against; {@code null} turns validation off. Defaults to {@link #findSchema()}. */
+        public Builder schema(Path schema) {
+            this.schema = schema;
+            return this;
+        }
+
+        public ProxmoxSimulator build() {
+            return new ProxmoxSimulator(this);
+        }
+    }
+}

@@ -1,0 +1,353 @@
+// Command vcsim-launcher starts the govmomi vSphere simulator (vcsim) on loopback over TLS
+// with a vCenter or a standalone ESXi inventory of a chosen size, for the DVMM SDK tests
+// and benchmark. It prints "URL <sdk url>", "SHA256 <certificate fingerprint>" and "READY"
+// on stdout, then serves until killed or, with -stdin-tie, until its stdin closes, so a
+// test JVM that dies never leaves a simulator behind.
+//
+// Built in GOPATH mode against Debian's golang-github-vmware-govmomi-dev:
+//
+//	GOPATH=/usr/share/gocode GO111MODULE=off go build -o vcsim-launcher-bin ./vcsim-launcher
+//
+// dvmm-sdk-simulator-vsphere ships this file as a resource and builds it on first use (VcsimLauncher).
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"crypto/tls"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"os/signal"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/vmware/govmomi"
+	"github.com/vmware/govmomi/find"
+	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/vim25/methods"
+	"github.com/vmware/govmomi/vim25/mo"
+	"github.com/vmware/govmomi/vim25/soap"
+	"github.com/vmware/govmomi/vim25/types"
+)
+
+func main() {
+	esx := flag.Bool("esx", false, "simulate a standalone ESXi host instead of a vCenter")
+	dc := flag.Int("dc", 1, "datacenters (vCenter model)")
+	clusters := flag.Int("cluster", 1, "clusters per datacenter (vCenter model)")
+	clusterHosts := flag.Int("host", 2, "hosts per cluster (vCenter model)")
+	standalone := flag.Int("standalone-host", 1, "standalone hosts per datacenter (vCenter model)")
+	vms := flag.Int("vm", 2, "virtual machines per resource pool")
+	datastores := flag.Int("ds", 1, "datastores")
+	portgroups := flag.Int("pg", 1, "distributed port groups per datacenter (vCenter model)")
+	listen := flag.String("listen", "127.0.0.1:0", "address to listen on (loopback only)")
+	user := flag.String("username", "", "accept only this user name (default: any non-empty)")
+	pass := flag.String("password", "", "password for -username")
+	stdinTie := flag.Bool("stdin-tie", false, "exit when stdin reaches end of file")
+	delay := flag.Int("delay", 0, "milliseconds to delay every SOAP call")
+	template := flag.String("template", "", "turn the first VM into a powered-off template of this name, with one snapshot \"base\"")
+	dhcp := flag.Duration("dhcp", 300*time.Millisecond, "simulated DHCP: give powered-on VMs without an address one after about this long (0: off)")
+	templateDisk := flag.Int("template-disk-gib", 0, "grow the template's boot disk to this many GiB before its snapshot (0: keep vcsim's 1 MiB)")
+	pageCap := flag.Int("page-cap", 100, "the most objects RetrievePropertiesEx returns per page, like vCenter (0: no paging)")
+	flag.Parse()
+
+	if !strings.HasPrefix(*listen, "127.0.0.1:") && !strings.HasPrefix(*listen, "[::1]:") {
+		fail("refusing to listen outside loopback: %s", *listen)
+	}
+
+	var model *simulator.Model
+	if *esx {
+		model = simulator.ESX()
+		model.Datastore = *datastores
+		model.Machine = *vms
+	} else {
+		model = simulator.VPX()
+		model.Datacenter = *dc
+		model.Cluster = *clusters
+		model.ClusterHost = *clusterHosts
+		model.Host = *standalone
+		model.Machine = *vms
+		model.Datastore = *datastores
+		model.Portgroup = *portgroups
+	}
+	model.DelayConfig.Delay = *delay
+
+	if err := model.Create(); err != nil {
+		fail("creating the model: %v", err)
+	}
+	defer model.Remove()
+
+	installSafeSearchIndex(*model.ServiceContent.SearchIndex)
+	if *pageCap > 0 {
+		installPagingCollector(model.ServiceContent.PropertyCollector, *pageCap)
+	}
+
+	model.Service.TLS = new(tls.Config)
+	model.Service.Listen = &url.URL{Host: *listen}
+	if *user != "" {
+		model.Service.Listen.User = url.UserPassword(*user, *pass)
+	}
+	server := model.Service.NewServer()
+	defer server.Close()
+
+	if *template != "" {
+		if err := makeTemplate(server.URL, *template, *templateDisk); err != nil {
+			fail("preparing template: %v", err)
+		}
+	}
+	if *dhcp > 0 {
+		go simulateDHCP(*dhcp)
+	}
+
+	sdk := *server.URL
+	sdk.User = nil
+	sum := sha256.Sum256(server.Certificate().Raw)
+	out := bufio.NewWriter(os.Stdout)
+	fmt.Fprintf(out, "URL %s\n", sdk.String())
+	fmt.Fprintf(out, "SHA256 %X\n", sum[:])
+	fmt.Fprintln(out, "READY")
+	out.Flush()
+
+	done := make(chan os.Signal, 1)
+	signal.Notify(done, os.Interrupt, syscall.SIGTERM)
+	if *stdinTie {
+		go func() {
+			_, _ = io.Copy(io.Discard, os.Stdin)
+			done <- syscall.SIGTERM
+		}()
+	}
+	<-done
+}
+
+func fail(format string, args ...interface{}) {
+	fmt.Fprintf(os.Stderr, "vcsim-launcher: "+format+"\n", args...)
+	os.Exit(2)
+}
+
+// makeTemplate powers off the first VM (by name), optionally grows its boot disk, snapshots it and
+// marks it as a template.
+func makeTemplate(u *url.URL, name string, diskGiB int) error {
+	ctx := context.Background()
+	c, err := govmomi.NewClient(ctx, u, true)
+	if err != nil {
+		return err
+	}
+	defer c.Logout(ctx)
+	finder := find.NewFinder(c.Client, true)
+	dcs, err := finder.DatacenterList(ctx, "*")
+	if err != nil || len(dcs) == 0 {
+		return fmt.Errorf("no datacenter: %v", err)
+	}
+	finder.SetDatacenter(dcs[0])
+	vms, err := finder.VirtualMachineList(ctx, "*")
+	if err != nil || len(vms) == 0 {
+		return fmt.Errorf("no VM: %v", err)
+	}
+	sort.Slice(vms, func(i, j int) bool { return vms[i].Name() < vms[j].Name() })
+	vm := vms[0]
+	if t, err := vm.PowerOff(ctx); err == nil {
+		_ = t.Wait(ctx)
+	}
+	if diskGiB > 0 {
+		devices, err := vm.Device(ctx)
+		if err != nil {
+			return err
+		}
+		disks := devices.SelectByType((*types.VirtualDisk)(nil))
+		if len(disks) == 0 {
+			return fmt.Errorf("template has no disk to grow")
+		}
+		disk := disks[0].(*types.VirtualDisk)
+		disk.CapacityInKB = int64(diskGiB) * 1024 * 1024
+		disk.CapacityInBytes = disk.CapacityInKB * 1024
+		if err := vm.EditDevice(ctx, disk); err != nil {
+			return err
+		}
+	}
+	t, err := vm.CreateSnapshot(ctx, "base", "template base", false, false)
+	if err != nil {
+		return err
+	}
+	if err := t.Wait(ctx); err != nil {
+		return err
+	}
+	if t, err = vm.Rename(ctx, name); err != nil {
+		return err
+	}
+	if err := t.Wait(ctx); err != nil {
+		return err
+	}
+	return vm.MarkAsTemplate(ctx)
+}
+
+// simulateDHCP gives every powered-on VM that has a NIC but no address one, after a delay, the
+// way a guest's DHCP client and VMware Tools would; vcsim itself only sets static addresses.
+func simulateDHCP(every time.Duration) {
+	var next int
+	seen := map[types.ManagedObjectReference]time.Time{}
+	for range time.Tick(every / 3) {
+		for _, e := range simulator.Map.All("VirtualMachine") {
+			vm, ok := e.(*simulator.VirtualMachine)
+			if !ok {
+				continue
+			}
+			simulator.Map.WithLock(vm, func() {
+				ref := vm.Self
+				if vm.Runtime.PowerState != types.VirtualMachinePowerStatePoweredOn || vm.Config == nil || vm.Config.Template ||
+					len(vm.Guest.Net) == 0 || vm.Guest.IpAddress != "" {
+					delete(seen, ref)
+					return
+				}
+				first, ok := seen[ref]
+				if !ok {
+					seen[ref] = time.Now()
+					return
+				}
+				if time.Since(first) < every {
+					return
+				}
+				next++
+				ip := "10.77." + strconv.Itoa(next/250) + "." + strconv.Itoa(next%250+2)
+				nets := append([]types.GuestNicInfo(nil), vm.Guest.Net...)
+				nets[0].IpAddress = []string{ip}
+				simulator.Map.Update(vm, []types.PropertyChange{
+					{Name: "guest.ipAddress", Val: ip},
+					{Name: "guest.net", Val: nets},
+					{Name: "summary.guest.ipAddress", Val: ip},
+				})
+			})
+		}
+	}
+}
+
+// pagingCollector caps RetrievePropertiesEx pages like vCenter does and serves the rest through
+// ContinueRetrievePropertiesEx tokens (vcsim 0.24 never pages).
+// vcsim gives each session a zero-valued instance of the collector's type, so the paging state
+// is shared here rather than held in fields.
+type pagingCollector struct {
+	simulator.PropertyCollector
+}
+
+var paging = struct {
+	limit int
+	mu    sync.Mutex
+	seq   int
+	pages map[string]pageRest
+}{pages: map[string]pageRest{}}
+
+type pageRest struct {
+	objects []types.ObjectContent
+	max     int
+}
+
+func installPagingCollector(ref types.ManagedObjectReference, limit int) {
+	paging.limit = limit
+	p := &pagingCollector{}
+	// The model is not serving yet, so copying the collector (and its zero locks) is safe.
+	p.PropertyCollector.PropertyCollector = simulator.Map.Get(ref).(*simulator.PropertyCollector).PropertyCollector
+	simulator.Map.Put(p)
+}
+
+func (p *pagingCollector) RetrievePropertiesEx(ctx *simulator.Context, r *types.RetrievePropertiesEx) soap.HasFault {
+	body := p.PropertyCollector.RetrievePropertiesEx(ctx, r).(*methods.RetrievePropertiesExBody)
+	if body.Res == nil || body.Res.Returnval == nil {
+		return body
+	}
+	max := paging.limit
+	if r.Options.MaxObjects > 0 && int(r.Options.MaxObjects) < max {
+		max = int(r.Options.MaxObjects)
+	}
+	body.Res.Returnval = p.page(body.Res.Returnval.Objects, max)
+	return body
+}
+
+func (p *pagingCollector) ContinueRetrievePropertiesEx(ctx *simulator.Context, r *types.ContinueRetrievePropertiesEx) soap.HasFault {
+	body := &methods.ContinueRetrievePropertiesExBody{}
+	paging.mu.Lock()
+	rest, ok := paging.pages[r.Token]
+	delete(paging.pages, r.Token)
+	paging.mu.Unlock()
+	if !ok {
+		body.Fault_ = simulator.Fault("unknown token", &types.InvalidArgument{InvalidProperty: "token"})
+		return body
+	}
+	body.Res = &types.ContinueRetrievePropertiesExResponse{Returnval: *p.page(rest.objects, rest.max)}
+	return body
+}
+
+func (p *pagingCollector) page(objects []types.ObjectContent, max int) *types.RetrieveResult {
+	if len(objects) <= max {
+		return &types.RetrieveResult{Objects: objects}
+	}
+	paging.mu.Lock()
+	paging.seq++
+	token := "page-" + strconv.Itoa(paging.seq)
+	paging.pages[token] = pageRest{objects: append([]types.ObjectContent(nil), objects[max:]...), max: max}
+	paging.mu.Unlock()
+	return &types.RetrieveResult{Objects: objects[:max], Token: token}
+}
+
+var _ mo.Reference = (*pagingCollector)(nil)
+
+// safeCollector works around vcsim 0.24's DestroyPropertyCollector, which removes filters from
+// the slice it is iterating and panics once a collector holds two or more filters.
+type safeCollector struct {
+	simulator.PropertyCollector
+}
+
+func (p *pagingCollector) CreatePropertyCollector(ctx *simulator.Context, c *types.CreatePropertyCollector) soap.HasFault {
+	cpc := &safeCollector{}
+	cpc.Self.Type = "PropertyCollector" // the real type name, not the Go wrapper's
+	return &methods.CreatePropertyCollectorBody{
+		Res: &types.CreatePropertyCollectorResponse{Returnval: ctx.Session.Put(cpc).Reference()},
+	}
+}
+
+func (pc *safeCollector) DestroyPropertyCollector(ctx *simulator.Context, c *types.DestroyPropertyCollector) soap.HasFault {
+	for _, ref := range append([]types.ManagedObjectReference(nil), pc.Filter...) {
+		if f, ok := ctx.Session.Get(ref).(*simulator.PropertyFilter); ok {
+			f.DestroyPropertyFilter(ctx, &types.DestroyPropertyFilter{This: ref})
+		}
+	}
+	pc.Filter = nil
+	return pc.PropertyCollector.DestroyPropertyCollector(ctx, c)
+}
+
+// safeSearchIndex works around vcsim 0.24's FindChild, which panics when a concurrently cloned
+// VM is already in its folder but not yet named; it retries briefly, as the clone completes.
+// (Only RegisterVM_Task uses Map.SearchIndex(), which this wrapper breaks; the SDK never calls it.)
+type safeSearchIndex struct {
+	simulator.SearchIndex
+}
+
+func installSafeSearchIndex(ref types.ManagedObjectReference) {
+	s := &safeSearchIndex{}
+	s.SearchIndex.SearchIndex = simulator.Map.Get(ref).(*simulator.SearchIndex).SearchIndex
+	simulator.Map.Put(s)
+}
+
+func (s *safeSearchIndex) FindChild(req *types.FindChild) soap.HasFault {
+	for attempt := 0; ; attempt++ {
+		res, ok := func() (res soap.HasFault, ok bool) {
+			defer func() {
+				if r := recover(); r != nil && attempt < 50 {
+					ok = false
+				} else if r != nil {
+					panic(r)
+				}
+			}()
+			return s.SearchIndex.FindChild(req), true
+		}()
+		if ok {
+			return res
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
