@@ -41,6 +41,8 @@ public final class ProxmoxProvider implements HypervisorProvider {
     public static final String TASK_POLL_MAX = "proxmox.taskPollMaxMillis";
     /** {@code proxmox.maxParallelClonesPerStorage}. */
     public static final String CLONES_PER_STORAGE = "proxmox.maxParallelClonesPerStorage";
+    /** {@code proxmox.createLandingMillis}. */
+    public static final String LANDING_MILLIS = "proxmox.createLandingMillis";
     /** {@code proxmox.ticketRenewMinutes}. */
     public static final String TICKET_RENEW_MINUTES = "proxmox.ticketRenewMinutes";
 
@@ -56,8 +58,12 @@ public final class ProxmoxProvider implements HypervisorProvider {
             ProviderProperty.builder(CLONES_PER_STORAGE, ProviderProperty.Type.INTEGER).defaultValue("4").range(1, 1024)
                     .description("Clones this connection runs at once per target storage (storages refuse more with lock timeouts).")
                     .build(),
-            ProviderProperty.builder(TICKET_RENEW_MINUTES, ProviderProperty.Type.INTEGER).defaultValue("60").range(1, 119)
-                    .description("How long a login ticket is used before it is renewed (PVE tickets live 2 h).").build());
+            ProviderProperty.builder(TICKET_RENEW_MINUTES, ProviderProperty.Type.INTEGER).defaultValue("60").range(0, 119)
+                    .description("How long a login ticket is used before it is renewed (PVE tickets live 2 h; 0 renews every time).")
+                    .build(),
+            ProviderProperty.builder(LANDING_MILLIS, ProviderProperty.Type.INTEGER).defaultValue("10000").range(100, 600_000)
+                    .description("How long a clone whose answer was lost is looked for before it counts as not made and is sent again.")
+                    .build());
 
     /** Cheap: no I/O, no threads. */
     public ProxmoxProvider() {

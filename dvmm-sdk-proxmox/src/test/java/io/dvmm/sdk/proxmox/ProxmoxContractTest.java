@@ -20,6 +20,12 @@ class ProxmoxContractTest extends HypervisorContract {
         return SimulatorConfigs.token(sim).build();
     }
 
+    /** The system trust store does not know the simulator's self-signed certificate. */
+    @Override
+    protected HypervisorConfig untrustedTlsConfig() {
+        return config().toBuilder().tls(io.dvmm.sdk.TlsOptions.systemTrust()).build();
+    }
+
     @Override
     protected String templateName() {
         return sim.templateName();

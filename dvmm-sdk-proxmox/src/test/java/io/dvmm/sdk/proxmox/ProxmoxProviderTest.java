@@ -86,16 +86,21 @@ class ProxmoxProviderTest {
     // ---- round trips
 
     @Test
-    void createWithStaticIpTakesAtMostSixRequestsBesidesTaskPolls() {
+    void createWithStaticIpTakesEightRequestsBesidesTaskPollsThenSix() {
         try (Hypervisor fresh = Hypervisors.connect(SimulatorConfigs.token(sim).build())) {
             sim.resetCounters();
             VmInfo vm = await(fresh.createVm(spec(name()).waitForIp(true).build()));
             assertThat(vm.powerState()).isEqualTo(PowerState.POWERED_ON);
             assertThat(vm.primaryIpAddress()).contains("10.20.30.40");
-            assertThat(sim.requestsExcludingTaskPolls()).as("%s", sim.requestCounts()).isLessThanOrEqualTo(6);
+            // listing, bridges, template config (its description is kept), clone, config, start, status + config read back
+            assertThat(sim.requestsExcludingTaskPolls()).as("%s", sim.requestCounts()).isEqualTo(8);
             assertThat(sim.requestCount("POST", CLONE)).isEqualTo(1);
             assertThat(sim.requestCount("POST", CONFIG)).as("one config call for cpu, memory, NIC and cloud-init").isEqualTo(1);
             assertThat(sim.requestCount("GET", "/cluster/resources")).isEqualTo(1);
+            sim.resetCounters();
+            await(fresh.createVm(spec(name()).waitForIp(true).build()));
+            assertThat(sim.requestsExcludingTaskPolls()).as("bridges and template config cached: %s", sim.requestCounts())
+                    .isEqualTo(6);
         }
     }
 
@@ -118,7 +123,14 @@ class ProxmoxProviderTest {
         assertThatThrownBy(() -> await(hv.createVm(linkedOnDatastore))).cause()
                 .isInstanceOf(InvalidSpecException.class).hasMessageContaining("placement.datastore");
         VmProvisionSpec userData = spec(name()).guest(GuestCustomization.builder().userData("#cloud-config").build()).build();
-        assertThatThrownBy(() -> await(hv.createVm(userData))).cause().isInstanceOf(InvalidSpecException.class);
+        assertThatThrownBy(() -> await(hv.createVm(userData))).cause().isInstanceOf(io.dvmm.sdk.UnsupportedCapabilityException.class)
+                .hasMessageContaining("USER_DATA");
+        VmProvisionSpec dotNode = spec(name()).placement(Placement.any().withHost("..")).build();
+        assertThatThrownBy(() -> await(hv.createVm(dotNode))).cause().isInstanceOf(InvalidSpecException.class)
+                .hasMessageContaining("placement.host");
+        VmProvisionSpec dotStorage = spec(name()).cloneMode(CloneMode.FULL).placement(Placement.any().withDatastore(".")).build();
+        assertThatThrownBy(() -> await(hv.createVm(dotStorage))).cause().isInstanceOf(InvalidSpecException.class)
+                .hasMessageContaining("placement.datastore");
         assertThat(sim.totalRequests()).isZero();
     }
 
@@ -192,12 +204,29 @@ class ProxmoxProviderTest {
     }
 
     @Test
-    void aLostCloneReplyIsCheckedBeforeCloningAgain() {
-        sim.resetNext("POST", CLONE, 1);
+    void aCloneLostBeforeItLandedIsLookedForThenSentAgainWithTheSameVmid() {
+        try (Hypervisor quick = Hypervisors.connect(SimulatorConfigs.token(sim).property("proxmox.createLandingMillis", "600").build())) {
+            await(quick.listVms());
+            sim.resetNext("POST", CLONE, 1);
+            sim.resetCounters();
+            String n = name();
+            VmInfo vm = await(quick.createVm(spec(n).powerOn(false).build()));
+            assertThat(sim.requestCount("POST", CLONE)).isEqualTo(2);
+            assertThat(sim.requestCount("GET", CONFIG)).as("looked for the first attempt's marker before cloning again")
+                    .isGreaterThanOrEqualTo(2);
+            assertThat(await(quick.listVms()).stream().filter(v -> v.name().equals(n))).hasSize(1);
+            assertThat(vm.name()).isEqualTo(n);
+        }
+    }
+
+    @Test
+    void aCloneWhoseAnswerWasLostAfterItLandedIsFoundAndNotSentAgain() {
+        sim.faults().add(io.dvmm.sdk.simulator.FaultRule.onOperation(ProxmoxSimulator.operation("POST", CLONE)).times(1)
+                .then(io.dvmm.sdk.simulator.Fault.reset()));
+        sim.resetCounters();
         String n = name();
         VmInfo vm = await(hv.createVm(spec(n).powerOn(false).build()));
-        assertThat(sim.requestCount("POST", CLONE)).isEqualTo(2);
-        assertThat(sim.requestCount("GET", CONFIG)).as("checked whether the first attempt landed").isEqualTo(1);
+        assertThat(sim.requestCount("POST", CLONE)).as("the clone landed: never sent again").isEqualTo(1);
         assertThat(await(hv.listVms()).stream().filter(v -> v.name().equals(n))).hasSize(1);
         assertThat(vm.name()).isEqualTo(n);
     }

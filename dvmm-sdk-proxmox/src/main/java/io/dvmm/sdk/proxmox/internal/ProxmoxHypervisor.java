@@ -199,12 +199,17 @@ public final class ProxmoxHypervisor extends AbstractHypervisor {
 
     /** status/current and config in parallel, then the guest agent's interfaces when the VM runs one. */
     CompletableFuture<VmInfo> details(String operation, String node, int vmid, Deadline deadline) {
+        return details(operation, node, vmid, deadline, true);
+    }
+
+    /** {@link #details(String, String, int, Deadline)}, asking the guest agent only if {@code agentIps}. */
+    CompletableFuture<VmInfo> details(String operation, String node, int vmid, Deadline deadline, boolean agentIps) {
         CompletableFuture<JsonNode> status = status(operation, node, vmid, deadline);
         CompletableFuture<JsonNode> config = client.get(operation, vmPath(node, vmid, "config"), Map.of(), deadline);
         return status.thenCombine(config, (s, c) -> new JsonNode[] {s, c}).thenCompose(sc -> {
             boolean running = "running".equals(ProxmoxMapper.asText(sc[0].get("status"), ""));
             boolean agent = ProxmoxMapper.asBool(sc[0].get("agent")) || agentEnabled(ProxmoxMapper.asText(sc[1].get("agent"), ""));
-            if (!running || !agent) {
+            if (!running || !agent || !agentIps) {
                 return CompletableFuture.completedFuture(ProxmoxMapper.fromDetails(vmid, node, sc[0], sc[1], null));
             }
             return client.get(operation, vmPath(node, vmid, "agent", "network-get-interfaces"), Map.of(), deadline)

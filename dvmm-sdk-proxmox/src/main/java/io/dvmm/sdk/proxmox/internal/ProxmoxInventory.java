@@ -30,11 +30,15 @@ final class ProxmoxInventory {
     private final ProxmoxClient client;
     private final Map<Integer, String> nodeOfVm = new ConcurrentHashMap<>();
     private final Map<String, CachedBridges> bridges = new ConcurrentHashMap<>();
+    private final Map<Integer, CachedConfig> templateConfigs = new ConcurrentHashMap<>();
     private final Object listingLock = new Object();
     private CompletableFuture<JsonNode> listingInFlight;
     private CompletableFuture<JsonNode> listingQueued;
 
     private record CachedBridges(Set<String> names, Instant fetched) {
+    }
+
+    private record CachedConfig(JsonNode config, Instant fetched) {
     }
 
     ProxmoxInventory(ProxmoxClient client) {
@@ -139,6 +143,18 @@ final class ProxmoxInventory {
                     bridges.put(node, new CachedBridges(Set.copyOf(names), Instant.now()));
                     return names;
                 });
+    }
+
+    /** A template's config (its description is kept on every clone), cached for a minute: templates rarely change. */
+    CompletableFuture<JsonNode> templateConfig(String operation, String node, int vmid, io.dvmm.sdk.spi.support.Deadline deadline) {
+        CachedConfig c = templateConfigs.get(vmid);
+        if (c != null && c.fetched().plus(NODE_CACHE_TTL).isAfter(Instant.now())) {
+            return CompletableFuture.completedFuture(c.config());
+        }
+        return client.get(operation, ProxmoxHypervisor.vmPath(node, vmid, "config"), Map.of(), deadline).thenApply(config -> {
+            templateConfigs.put(vmid, new CachedConfig(config, Instant.now()));
+            return config;
+        });
     }
 
     CompletableFuture<Inventory> inventory(String operation) {

@@ -80,10 +80,12 @@ final class ProxmoxProvisioning implements ProvisioningSteps<ProxmoxProvisioning
 
     private final ProxmoxHypervisor hv;
     private final ProxmoxClonePlanner planner;
+    private final Duration landingTime;
 
     ProxmoxProvisioning(ProxmoxHypervisor hv, ProxmoxClonePlanner planner) {
         this.hv = hv;
         this.planner = planner;
+        this.landingTime = Duration.ofMillis(hv.props.number(ProxmoxProvider.LANDING_MILLIS));
     }
 
     private static ErrorContext ctx() {
@@ -107,8 +109,7 @@ final class ProxmoxProvisioning implements ProvisioningSteps<ProxmoxProvisioning
             plan.node = plan.spec.placement().hostName().orElse(plan.templateNode);
             plan.vmid = planner.pickVmid(plan.options.vmid().orElse(-1), plan.usedIds);
             CompletableFuture<Void> bridges = checkBridges(plan);
-            CompletableFuture<JsonNode> config = hv.client.get(OP, ProxmoxHypervisor.vmPath(plan.templateNode, plan.templateVmid,
-                    "config"), Map.of(), run.deadline());
+            CompletableFuture<JsonNode> config = hv.inventory.templateConfig(OP, plan.templateNode, plan.templateVmid, run.deadline());
             return bridges.thenCombine(config, (x, c) -> {
                 plan.templateDescription = ProxmoxMapper.asText(c.get("description"), "");
                 return plan;
@@ -251,7 +252,7 @@ final class ProxmoxProvisioning implements ProvisioningSteps<ProxmoxProvisioning
 
     @Override
     public Duration landingTime() {
-        return Duration.ofSeconds(10);
+        return landingTime;
     }
 
     /** Waits until PVE releases the VM's lock (a clone may still run). */
@@ -343,9 +344,11 @@ final class ProxmoxProvisioning implements ProvisioningSteps<ProxmoxProvisioning
         return msg.contains("not running") || msg.contains("got timeout") || msg.contains("is locked") || he.retryable();
     }
 
+    /** Read back; the guest agent is asked only when a NIC takes its address by DHCP (static ones are in the config). */
     @Override
     public CompletableFuture<VmInfo> readBack(Plan plan, Made m, OperationRun run) {
-        return hv.details(OP, m.node(), m.vmid(), run.deadline());
+        boolean dhcp = plan.nics.isEmpty() || plan.nics.stream().anyMatch(n -> n.staticIp() == null);
+        return hv.details(OP, m.node(), m.vmid(), run.deadline(), dhcp);
     }
 
     // ---- rollback ----------------------------------------------------------------------------------------
