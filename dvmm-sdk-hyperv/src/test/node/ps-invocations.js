@@ -88,7 +88,7 @@ function commandOf(node) {
       }
       const inner = unwrap(k);
       if (inner && inner.type === 'variable' && inner.text.startsWith('@')) {
-        args.push({ kind: 'splat', variable: inner.text.slice(1).toLowerCase(), text: inner.text, ...position(k) });
+        args.push({ kind: 'splat', name: inner.text.slice(1).toLowerCase(), text: inner.text, ...position(k) });
         continue;
       }
       args.push({ kind: 'value', text: k.text, nodeType: inner ? inner.type : k.type, literal: literalValue(k), ...position(k) });
@@ -171,11 +171,18 @@ function analyse(parser, name, text) {
   const errors = [];
   const commands = [];
   const assignments = [];
+  const functions = [];
   const stack = [tree.rootNode];
   while (stack.length) {
     const n = stack.pop();
     if (n.isError || n.isMissing) {
       errors.push({ kind: n.isMissing ? 'MISSING' : 'ERROR', type: n.type, text: n.text.slice(0, 80), ...position(n) });
+    }
+    if (n.type === 'function_statement') {
+      const fn = n.children.find((c) => c.type === 'function_name');
+      if (fn) {
+        functions.push(fn.text);
+      }
     }
     if (n.type === 'command') {
       commands.push(commandOf(n));
@@ -196,7 +203,7 @@ function analyse(parser, name, text) {
   }
   tree.delete();
   const byPosition = (a, b) => a.line - b.line || a.column - b.column;
-  return { name, errors: errors.sort(byPosition), commands: commands.sort(byPosition), assignments: assignments.sort(byPosition) };
+  return { name, errors: errors.sort(byPosition), commands: commands.sort(byPosition), assignments: assignments.sort(byPosition), functions };
 }
 
 async function main() {
