@@ -109,10 +109,21 @@ public enum HyperVScript {
 
     /** The largest argument, in UTF-8 JSON bytes, that still fits inline. */
     public int maxInlineArgumentBytes() {
-        int free = COMMAND_LINE_LIMIT - commandLine(withArgumentsInEnvironment()).length();
-        // each base64 character of the argument becomes 2 UTF-16LE bytes, i.e. 8/3 characters of the outer base64
-        int base64Chars = free * 3 / 8;
-        return Math.max(0, base64Chars / 4 * 3 - 2);
+        int constant = withArgumentsInEnvironment().length();
+        int bytes = 0;
+        while (commandLineLength(constant + base64Length(bytes + 1)) <= COMMAND_LINE_LIMIT) {
+            bytes++;
+        }
+        return bytes;
+    }
+
+    private static int base64Length(int bytes) {
+        return 4 * ((bytes + 2) / 3);
+    }
+
+    /** The length of {@link #commandLine} for a script text of {@code chars} UTF-16 code units. */
+    private static int commandLineLength(int chars) {
+        return COMMAND_PREFIX.length() + base64Length(2 * chars);
     }
 
     /** The command WinRM runs for a script text: {@code powershell ... -EncodedCommand <base64 of UTF-16LE>}. */

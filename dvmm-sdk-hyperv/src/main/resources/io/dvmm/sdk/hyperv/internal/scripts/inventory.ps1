@@ -4,7 +4,7 @@ $w=@(foreach($s in Hyper-V\Get-VMSwitch){[ordered]@{id=$s.Id.ToString();name=$s.
 $ds=@();$seen=@{}
 foreach($p in @($h.VirtualHardDiskPath,$h.VirtualMachinePath)+@($a.roots)){if(!$p -or $seen[$p]){continue};$seen[$p]=1
 $v=Storage\Get-Volume -FilePath $p -ErrorAction SilentlyContinue
-$ds+=[ordered]@{path=$p;volume=$v.UniqueId;fs=$v.FileSystem;capacityBytes=$v.Size;freeBytes=$v.SizeRemaining}}
+$ds+=@{path=$p;volume=$v.UniqueId;fs=$v.FileSystem;capacityBytes=$v.Size;freeBytes=$v.SizeRemaining}}
 $t=@()
 if($a.templates){foreach($f in Microsoft.PowerShell.Management\Get-ChildItem -LiteralPath $a.templates -Filter *.vhdx){$d=Hyper-V\Get-VHD -Path $f.FullName -ErrorAction SilentlyContinue
 if($d){$t+=[ordered]@{kind='vhdx';name=$f.BaseName;path=$f.FullName;sizeBytes=$d.Size;type=$d.VhdType.ToString();parent=$d.ParentPath}}}}
