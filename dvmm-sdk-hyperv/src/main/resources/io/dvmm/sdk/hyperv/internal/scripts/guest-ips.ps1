@@ -1,0 +1,7 @@
+# hvsdk:guest-ips
+$v=V;$k=[ordered]@{}
+$c=@(CimCmdlets\Get-CimInstance -Namespace root\virtualization\v2 -ClassName Msvm_KvpExchangeComponent).Where({$_.SystemName -eq $v.VMId.ToString()})
+foreach($i in @($c.GuestIntrinsicExchangeItems)){if($i -match 'NAME="Name"[^>]*>\s*<VALUE>(NetworkAddressIPv[46]|FullyQualifiedDomainName|OSName)</VALUE>'){$n=$matches[1]
+if($i -match 'NAME="Data"[^>]*>\s*<VALUE>([^<]*)</VALUE>'){$k[$n]=$matches[1]}}}
+$r=P $v;$r.heartbeat="$($v.Heartbeat)";$r.kvp=$k
+Out-R @{ok=$true;data=$r}
