@@ -31,5 +31,6 @@ public record DiskSpec(long sizeGiB, String datastore) {
         if (datastore != null && datastore.isBlank()) {
             throw new InvalidSpecException(field + ".datastore", "must not be blank when set");
         }
+        Text.noControlCharacters(datastore, field + ".datastore");
     }
 }

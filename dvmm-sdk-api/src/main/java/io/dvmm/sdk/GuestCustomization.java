@@ -232,6 +232,21 @@ public final class GuestCustomization {
                     throw new InvalidSpecException("guest.dnsServers[" + i + "]", "must be an IP literal, was '" + ip + "'");
                 }
             }
+            for (int i = 0; i < searchDomains.size(); i++) {
+                String d = searchDomains.get(i);
+                if (d.isBlank() || d.length() > 253 || !d.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
+                    throw new InvalidSpecException("guest.searchDomains[" + i + "]", "must be a DNS domain name");
+                }
+            }
+            if (userData != null) {
+                for (int i = 0; i < userData.length(); i++) {
+                    char c = userData.charAt(i);
+                    if (Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t') {
+                        throw new InvalidSpecException("guest.userData", "must not contain control characters other than "
+                                + "line breaks and tabs (found \\u" + String.format("%04x", (int) c) + ")");
+                    }
+                }
+            }
             if (userData != null && userData.length() > 64 * 1024) {
                 throw new InvalidSpecException("guest.userData", "must be at most 64 KiB");
             }

@@ -57,6 +57,7 @@ public record NicSpec(String network, IpConfig ip, String macAddress) {
         if (network == null || network.isBlank()) {
             throw new InvalidSpecException(field + ".network", "must not be empty");
         }
+        Text.noControlCharacters(network, field + ".network");
         Objects.requireNonNull(ip);
         ip.validate(field + ".ip");
         if (macAddress != null && !macAddress.matches("(?i)[0-9a-f]{2}(:[0-9a-f]{2}){5}")) {

@@ -90,5 +90,6 @@ public record Placement(String datacenter, String cluster, String host, String d
         if (value != null && value.isBlank()) {
             throw new InvalidSpecException(field, "must not be blank when set");
         }
+        Text.noControlCharacters(value, field);
     }
 }

@@ -28,6 +28,12 @@ public record SnapshotSpec(String name, String description, boolean includeMemor
                     "must start with a letter and hold only letters, digits, '-' and '_', at most 40 characters");
         }
         description = description == null ? "" : description;
+        for (int i = 0; i < description.length(); i++) {
+            char c = description.charAt(i);
+            if (Character.isISOControl(c) && c != '\n' && c != '\t') {
+                throw new InvalidSpecException("snapshot.description", "must not contain control characters other than line breaks");
+            }
+        }
     }
 
     /**

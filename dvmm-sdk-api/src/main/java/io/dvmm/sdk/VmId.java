@@ -21,6 +21,7 @@ public record VmId(String value) {
         if (value == null || value.isBlank()) {
             throw new InvalidSpecException("vmId", "must not be empty");
         }
+        Text.noControlCharacters(value, "vmId");
     }
 
     /**

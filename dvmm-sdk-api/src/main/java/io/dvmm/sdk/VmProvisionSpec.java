@@ -424,6 +424,8 @@ public final class VmProvisionSpec {
             if (templateId != null && templateId.isBlank()) {
                 throw new InvalidSpecException("templateId", "must not be blank");
             }
+            Text.noControlCharacters(templateName, "template");
+            Text.noControlCharacters(templateId, "templateId");
             if (cpuCount != null && (cpuCount < 1 || cpuCount > 768)) {
                 throw new InvalidSpecException("cpuCount", "must be between 1 and 768, was " + cpuCount);
             }
@@ -437,9 +439,15 @@ public final class VmProvisionSpec {
                 nics.get(i).validate("nics[" + i + "]");
             }
             placement.validate();
-            for (String key : metadata.keySet()) {
+            for (Map.Entry<String, String> m : metadata.entrySet()) {
+                String key = m.getKey();
                 if (key == null || key.isBlank() || key.length() > 128) {
                     throw new InvalidSpecException("metadata", "keys must be 1 to 128 characters, was '" + key + "'");
+                }
+                Text.noControlCharacters(key, "metadata");
+                Text.noControlCharacters(m.getValue(), "metadata." + key);
+                if (m.getValue() != null && m.getValue().length() > 1024) {
+                    throw new InvalidSpecException("metadata." + key, "values must be at most 1024 characters");
                 }
             }
             if (waitForIp && !powerOn) {
