@@ -122,6 +122,29 @@ public final class SimulatorCertificate {
         return serverSide.sslSocketFactory();
     }
 
+    /**
+     * Writes the certificate with its private key as a PKCS12 key store, for servers configured
+     * from a file (the fault proxy's Jetty).
+     *
+     * @param file where to write it
+     * @param password the store's and the key's password
+     * @return {@code file}
+     */
+    public Path writeKeyStore(Path file, String password) {
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setKeyEntry("simulator", held.keyPair().getPrivate(), password.toCharArray(),
+                    new java.security.cert.Certificate[] {held.certificate()});
+            try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(file)) {
+                ks.store(out, password.toCharArray());
+            }
+            return file;
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot write the key store " + file, e);
+        }
+    }
+
     @Override
     public String toString() {
         return "SimulatorCertificate[" + certificate().getSubjectX500Principal() + ", sha256=" + sha256() + "]";
