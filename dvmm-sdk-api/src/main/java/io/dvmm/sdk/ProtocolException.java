@@ -20,6 +20,17 @@ public class ProtocolException extends HypervisorException {
      * @param cause the underlying cause, or {@code null}
      */
     public ProtocolException(String message, ErrorContext context, Throwable cause) {
-        super(message, context, false, cause);
+        this(message, context, false, cause);
+    }
+
+    /**
+     * @param message what went wrong
+     * @param context provider, operation and server details
+     * @param retryable whether asking again may get a well-formed answer (a garbled body, not an
+     *                  answer the SDK refuses by rule, such as one too large)
+     * @param cause the underlying cause, or {@code null}
+     */
+    public ProtocolException(String message, ErrorContext context, boolean retryable, Throwable cause) {
+        super(message, context, retryable, cause);
     }
 }

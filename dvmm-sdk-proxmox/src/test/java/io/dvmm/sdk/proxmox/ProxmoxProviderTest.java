@@ -286,16 +286,22 @@ class ProxmoxProviderTest {
     // ---- errors and retries
 
     @Test
-    void transientProxyErrorsAreRetriedForGetsOnly() {
+    void transientProxyErrorsAreRetriedForRepeatableRequestsOnly() {
         sim.failNext("GET", "/cluster/resources", 1, 596, "Connection timed out");
         assertThat(await(hv.listVms())).isNotNull();
         assertThat(sim.requestCount("GET", "/cluster/resources")).isEqualTo(2);
 
         VmInfo vm = await(hv.createVm(spec(name()).powerOn(false).build()));
         sim.resetCounters();
+        // A power action may be sent again: a second start finds the VM running, which counts as done.
         sim.failNext("POST", "/nodes/{node}/qemu/{vmid}/status/start", 1, 596, "Connection timed out");
-        assertThatThrownBy(() -> await(hv.startVm(vm.id()))).cause().isInstanceOf(UnavailableException.class);
-        assertThat(sim.requestCount("POST", "/nodes/{node}/qemu/{vmid}/status/start")).isEqualTo(1);
+        assertThat(await(hv.startVm(vm.id())).powerState()).isEqualTo(PowerState.POWERED_ON);
+        assertThat(sim.requestCount("POST", "/nodes/{node}/qemu/{vmid}/status/start")).isEqualTo(2);
+        // Taking a snapshot twice is not harmless: never sent again.
+        sim.failNext("POST", "/nodes/{node}/qemu/{vmid}/snapshot", 1, 596, "Connection timed out");
+        assertThatThrownBy(() -> await(hv.createSnapshot(vm.id(), io.dvmm.sdk.SnapshotSpec.named("once")))).cause()
+                .isInstanceOf(UnavailableException.class);
+        assertThat(sim.requestCount("POST", "/nodes/{node}/qemu/{vmid}/snapshot")).isEqualTo(1);
     }
 
     @Test
@@ -304,8 +310,10 @@ class ProxmoxProviderTest {
         sim.failNext("POST", "/nodes/{node}/qemu/{vmid}/status/start", 1, 403, "Permission check failed (/vms/1, VM.PowerMgmt)");
         assertThatThrownBy(() -> await(hv.startVm(vm.id()))).cause().isInstanceOf(PermissionDeniedException.class)
                 .hasMessageContaining("VM.PowerMgmt");
-        sim.failNext("POST", "/nodes/{node}/qemu/{vmid}/status/start", 1, 500, "VM is locked (backup)");
-        assertThatThrownBy(() -> await(hv.startVm(vm.id()))).cause().isInstanceOf(BusyException.class);
+        sim.failNext("POST", "/nodes/{node}/qemu/{vmid}/status/start", 5, 500, "VM is locked (backup)");
+        assertThatThrownBy(() -> await(hv.startVm(vm.id()))).cause().isInstanceOf(BusyException.class)
+                .matches(e -> ((BusyException) e).retryable(), "busy is retryable");
+        sim.clearFaults();
         assertThat(await(hv.stopVm(vm.id(), StopSpec.hard())).powerState()).isEqualTo(PowerState.POWERED_OFF);
     }
 

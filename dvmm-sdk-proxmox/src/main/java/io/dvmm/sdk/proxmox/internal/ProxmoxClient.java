@@ -107,6 +107,8 @@ final class ProxmoxClient {
         dispatcher.setMaxRequests(config.maxConcurrentRequests());
         dispatcher.setMaxRequestsPerHost(config.maxConcurrentRequests());
         OkHttpClient.Builder b = new OkHttpClient.Builder()
+                // pveproxy speaks HTTP/1.1; an HTTP/2 proxy in between must not change how requests fail.
+                .protocols(List.of(okhttp3.Protocol.HTTP_1_1))
                 .dispatcher(dispatcher)
                 .connectionPool(new ConnectionPool(Math.max(5, config.maxConcurrentRequests()), 30, TimeUnit.SECONDS))
                 .connectTimeout(config.connectTimeout())
@@ -156,6 +158,15 @@ final class ProxmoxClient {
 
     CompletableFuture<JsonNode> post(String operation, List<String> path, Map<String, String> form, Deadline deadline) {
         return request(operation, false, "POST", path, Map.of(), form, deadline);
+    }
+
+    /**
+     * A POST whose repetition is harmless (a config with the same values, a power action whose
+     * second copy fails as "already running"), so the retry path may send it again after a lost
+     * answer.
+     */
+    CompletableFuture<JsonNode> postRepeatable(String operation, List<String> path, Map<String, String> form, Deadline deadline) {
+        return request(operation, true, "POST", path, Map.of(), form, deadline);
     }
 
     CompletableFuture<JsonNode> put(String operation, List<String> path, Map<String, String> form, Deadline deadline) {
@@ -285,7 +296,7 @@ final class ProxmoxClient {
             public void onFailure(Call c, IOException e) {
                 LOG.debug("{} failed after {} ms: {}", what, elapsedMillis(start), e.toString());
                 report(ctx, method, path, 0, start, sent, -1, e.getClass().getSimpleName());
-                complete(result, null, ProxmoxErrors.fromIo(e, ctx));
+                complete(result, null, ProxmoxErrors.fromIo(what, e, ctx));
             }
 
             @Override
@@ -297,7 +308,7 @@ final class ProxmoxClient {
                     executor.execute(() -> {
                         try {
                             if (response.isSuccessful()) {
-                                result.complete(parseData(bytes, ctx));
+                                result.complete(parseData(what, bytes, ctx));
                             } else {
                                 result.completeExceptionally(error(response, bytes, ctx));
                             }
@@ -307,7 +318,7 @@ final class ProxmoxClient {
                     });
                 } catch (IOException e) {
                     report(ctx, method, path, response.code(), start, sent, -1, e.getClass().getSimpleName());
-                    complete(result, null, ProxmoxErrors.fromIo(e, ctx));
+                    complete(result, null, ProxmoxErrors.fromIo(what, e, ctx));
                 } catch (HypervisorException e) {
                     report(ctx, method, path, response.code(), start, sent, -1, "too large");
                     complete(result, null, e);
@@ -365,7 +376,7 @@ final class ProxmoxClient {
         }
     }
 
-    private static JsonNode parseData(byte[] text, ErrorContext ctx) {
+    private static JsonNode parseData(String what, byte[] text, ErrorContext ctx) {
         if (text.length == 0) {
             return NullNode.getInstance();
         }
@@ -374,7 +385,7 @@ final class ProxmoxClient {
             JsonNode data = root == null ? null : root.get("data");
             return data == null ? NullNode.getInstance() : data;
         } catch (IOException e) {
-            throw new ProtocolException("malformed JSON from the server: " + e.getMessage(), ctx, e);
+            throw new ProtocolException(what + ": malformed JSON from the server: " + e.getMessage(), ctx, true, e);
         }
     }
 

@@ -83,21 +83,22 @@ final class ProxmoxErrors {
     }
 
     /**
+     * @param request the request, such as {@code POST /nodes/pve1/qemu/100/clone}
      * @param e a transport failure
      * @param ctx provider and operation
      * @return the exception to fail with; {@link ConnectException} stays the cause, so retries know it was never sent
      */
-    static HypervisorException fromIo(IOException e, ErrorContext ctx) {
+    static HypervisorException fromIo(String request, IOException e, ErrorContext ctx) {
         if (e instanceof SSLException) {
-            return new AuthenticationException("TLS verification of the server failed: " + e.getMessage(), ctx, e);
+            return new AuthenticationException(request + ": TLS verification of the server failed: " + e.getMessage(), ctx, e);
         }
         if (e instanceof ConnectException) {
-            return new UnavailableException("cannot connect: " + e.getMessage(), ctx, e);
+            return new UnavailableException(request + ": cannot connect: " + e.getMessage(), ctx, e);
         }
         if (e instanceof InterruptedIOException) {
-            return new UnavailableException("request timed out: " + e.getMessage(), ctx, e);
+            return new UnavailableException(request + ": no complete answer in time: " + e.getMessage(), ctx, e);
         }
-        return new UnavailableException("connection failed: " + e.getMessage(), ctx, e);
+        return new UnavailableException(request + ": connection failed: " + e.getMessage(), ctx, e);
     }
 
     /**

@@ -238,6 +238,25 @@ public final class ProxmoxHypervisor extends AbstractHypervisor {
         return client.post(run.operation(), path, form, run.deadline()).thenCompose(upid -> awaitTask(run.operation(), upid, run));
     }
 
+    /**
+     * A power action ({@code status/start}, {@code stop}, ...): sent again after a lost answer
+     * (a repeated action is harmless), and a copy that finds the VM already where the action
+     * leads ({@code already running}, {@code not running} for a stop) counts as done.
+     */
+    CompletableFuture<JsonNode> powerTask(List<String> path, Map<String, String> form, OperationRun run) {
+        run.check();
+        String action = path.get(path.size() - 1);
+        return client.postRepeatable(run.operation(), path, form, run.deadline())
+                .thenCompose(upid -> awaitTask(run.operation(), upid, run))
+                .exceptionallyCompose(e -> {
+                    Throwable cause = Futures.unwrap(e);
+                    String msg = cause.getMessage() == null ? "" : cause.getMessage();
+                    boolean there = action.equals("start") ? msg.contains("already running")
+                            : (action.equals("stop") || action.equals("shutdown")) && msg.contains("not running");
+                    return there ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(cause);
+                });
+    }
+
     static PowerState powerStateOf(JsonNode s) {
         return ProxmoxMapper.powerState(ProxmoxMapper.asText(s.get("status"), ""),
                 ProxmoxMapper.asText(s.get("qmpstatus"), null), ProxmoxMapper.asText(s.get("lock"), null));
@@ -303,7 +322,7 @@ public final class ProxmoxHypervisor extends AbstractHypervisor {
                     : CompletableFuture.completedFuture(null);
             return unmanaged.thenCompose(x -> "stopped".equals(ProxmoxMapper.asText(s.get("status"), ""))
                     ? CompletableFuture.<JsonNode>completedFuture(null)
-                    : runTask(vmPath(node, vmid, "status", "stop"), Map.of(), run));
+                    : powerTask(vmPath(node, vmid, "status", "stop"), Map.of(), run));
         }).thenCompose(x -> {
             run.check();
             run.stage(Stage.DELETE, 50, 99, "destroying VM " + vmid);

@@ -43,7 +43,7 @@ final class ProxmoxPower implements PowerSteps<ProxmoxPower.Vm> {
     }
 
     private CompletableFuture<Void> task(Vm vm, String action, Map<String, String> form, OperationRun run) {
-        return hv.runTask(ProxmoxHypervisor.vmPath(vm.node(), vm.vmid(), "status", action), form, run).thenApply(x -> null);
+        return hv.powerTask(ProxmoxHypervisor.vmPath(vm.node(), vm.vmid(), "status", action), form, run).thenApply(x -> null);
     }
 
     /** Sets the HA resource's requested state and polls the VM until it is {@code wanted}, within {@code within}. */

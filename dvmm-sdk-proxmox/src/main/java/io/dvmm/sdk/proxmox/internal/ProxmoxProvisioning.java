@@ -266,8 +266,11 @@ final class ProxmoxProvisioning implements ProvisioningSteps<ProxmoxProvisioning
 
     @Override
     public CompletableFuture<Void> configure(Plan plan, Made m, OperationRun run) {
-        return hv.client.post(OP, ProxmoxHypervisor.vmPath(m.node(), m.vmid(), "config"), plan.config, run.deadline())
-                .thenCompose(r -> hv.awaitTask(OP, r, run))
+        // Setting the same values twice is harmless, unless the config allocates new disks.
+        CompletableFuture<JsonNode> sent = plan.extraDisks.isEmpty()
+                ? hv.client.postRepeatable(OP, ProxmoxHypervisor.vmPath(m.node(), m.vmid(), "config"), plan.config, run.deadline())
+                : hv.client.post(OP, ProxmoxHypervisor.vmPath(m.node(), m.vmid(), "config"), plan.config, run.deadline());
+        return sent.thenCompose(r -> hv.awaitTask(OP, r, run))
                 .thenCompose(x -> resize(plan, m, run));
     }
 
@@ -294,7 +297,7 @@ final class ProxmoxProvisioning implements ProvisioningSteps<ProxmoxProvisioning
 
     @Override
     public CompletableFuture<Void> powerOn(Plan plan, Made m, OperationRun run) {
-        return hv.runTask(ProxmoxHypervisor.vmPath(m.node(), m.vmid(), "status", "start"), Map.of(), run).thenApply(x -> null);
+        return hv.powerTask(ProxmoxHypervisor.vmPath(m.node(), m.vmid(), "status", "start"), Map.of(), run).thenApply(x -> null);
     }
 
     /**

@@ -268,6 +268,11 @@ public final class ProxmoxSimulator implements AutoCloseable {
         return cluster.vmExists(vmid);
     }
 
+    /** @return every VM that is not a template, VMID to name, as the cluster holds them now */
+    public java.util.SortedMap<Integer, String> vmNames() {
+        return cluster.guestNames();
+    }
+
     // ---- fault injection ---------------------------------------------------------------------------
 
     /** Adds latency to every request. */

@@ -109,6 +109,17 @@ public final class PveCluster {
         return vms.size();
     }
 
+    /** @return every guest that is not a template: VMID to name */
+    public synchronized java.util.SortedMap<Integer, String> guestNames() {
+        java.util.SortedMap<Integer, String> out = new java.util.TreeMap<>();
+        vms.forEach((id, vm) -> {
+            if (!vm.template) {
+                out.put(id, vm.name);
+            }
+        });
+        return out;
+    }
+
     public synchronized boolean vmExists(int vmid) {
         return vms.containsKey(vmid);
     }
