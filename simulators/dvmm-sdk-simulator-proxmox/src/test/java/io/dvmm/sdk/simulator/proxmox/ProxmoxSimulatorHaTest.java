@@ -1,4 +1,4 @@
-package io.dvmm.sdk.testkit.proxmox;
+package io.dvmm.sdk.simulator.proxmox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.dvmm.sdk.testkit.proxmox.internal;
+package io.dvmm.sdk.simulator.proxmox.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package io.dvmm.sdk.testkit.proxmox;
+package io.dvmm.sdk.simulator.proxmox;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;

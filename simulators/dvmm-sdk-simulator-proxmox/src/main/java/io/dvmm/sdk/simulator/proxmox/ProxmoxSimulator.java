@@ -1,10 +1,10 @@
-package io.dvmm.sdk.testkit.proxmox;
+package io.dvmm.sdk.simulator.proxmox;
 
-import io.dvmm.sdk.testkit.proxmox.internal.MiniHttpServer;
-import io.dvmm.sdk.testkit.proxmox.internal.PveApi;
-import io.dvmm.sdk.testkit.proxmox.internal.PveCluster;
-import io.dvmm.sdk.testkit.proxmox.internal.PveSchema;
-import io.dvmm.sdk.testkit.proxmox.internal.SelfSignedCertificate;
+import io.dvmm.sdk.simulator.proxmox.internal.MiniHttpServer;
+import io.dvmm.sdk.simulator.proxmox.internal.PveApi;
+import io.dvmm.sdk.simulator.proxmox.internal.PveCluster;
+import io.dvmm.sdk.simulator.proxmox.internal.PveSchema;
+import io.dvmm.sdk.simulator.proxmox.internal.SelfSignedCertificate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

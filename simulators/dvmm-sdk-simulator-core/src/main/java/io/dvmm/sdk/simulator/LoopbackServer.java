@@ -1,0 +1,93 @@
+package io.dvmm.sdk.simulator;
+
+import io.dvmm.sdk.simulator.internal.MockWebServerBridge;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import mockwebserver3.MockWebServer;
+import okhttp3.Protocol;
+
+/**
+ * An HTTP/1.1 server on {@code 127.0.0.1} (plain or TLS) that hands every request to one
+ * function, the simulator's dispatcher, and sends the {@link SimResponse} it returns exactly as
+ * described: any status line and reason phrase, any headers, any body, and the delivery faults
+ * of {@link SimResponse.Delivery}.
+ *
+ * <pre>{@code
+ * try (LoopbackServer server = LoopbackServer.https(SimulatorCertificate.shared(), request -> SimResponse.of(200, "OK"))) {
+ *     URI url = server.url();     // https://127.0.0.1:40123
+ * }
+ * }</pre>
+ *
+ * <p>Each connection is served by its own thread, which runs the dispatcher; a dispatcher may
+ * block (to model a slow server) and must be thread-safe. A dispatcher that throws is answered
+ * {@code 500 internal simulator error}. Only HTTP/1.1 is spoken, as by every hypervisor API here.
+ */
+public final class LoopbackServer implements AutoCloseable {
+
+    private final MockWebServer server = new MockWebServer();
+    private final SimulatorCertificate certificate;
+
+    private LoopbackServer(SimulatorCertificate certificate, Function<SimRequest, SimResponse> dispatcher) {
+        this.certificate = certificate;
+        server.setProtocolNegotiationEnabled(false);
+        server.setProtocols(List.of(Protocol.HTTP_1_1));
+        if (certificate != null) {
+            server.useHttps(certificate.serverSocketFactory());
+        }
+        server.setDispatcher(new MockWebServerBridge(server, certificate != null, Objects.requireNonNull(dispatcher, "dispatcher")));
+        try {
+            server.start(InetAddress.getByName("127.0.0.1"), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start a loopback server", e);
+        }
+    }
+
+    /** Starts a plain HTTP server on an ephemeral port. */
+    public static LoopbackServer http(Function<SimRequest, SimResponse> dispatcher) {
+        return new LoopbackServer(null, dispatcher);
+    }
+
+    /** Starts an HTTPS server presenting {@code certificate} on an ephemeral port. */
+    public static LoopbackServer https(SimulatorCertificate certificate, Function<SimRequest, SimResponse> dispatcher) {
+        return new LoopbackServer(Objects.requireNonNull(certificate, "certificate"), dispatcher);
+    }
+
+    /** {@code http://127.0.0.1:port} or {@code https://127.0.0.1:port}, without a trailing slash. */
+    public URI url() {
+        return URI.create((tls() ? "https" : "http") + "://" + host() + ":" + port());
+    }
+
+    public String host() {
+        return "127.0.0.1";
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    public boolean tls() {
+        return certificate != null;
+    }
+
+    /** The certificate presented over TLS; empty for plain HTTP. */
+    public Optional<SimulatorCertificate> certificate() {
+        return Optional.ofNullable(certificate);
+    }
+
+    /** Stops accepting, closes every connection (held ones included) and ends the server's threads. */
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    @Override
+    public String toString() {
+        return "LoopbackServer[" + url() + "]";
+    }
+}

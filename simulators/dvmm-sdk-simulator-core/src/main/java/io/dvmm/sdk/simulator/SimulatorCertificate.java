@@ -1,0 +1,129 @@
+package io.dvmm.sdk.simulator;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
+import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocketFactory;
+import okhttp3.tls.HandshakeCertificates;
+import okhttp3.tls.HeldCertificate;
+
+/**
+ * A self-signed certificate for {@code 127.0.0.1} and {@code localhost}, made in process by
+ * okhttp-tls ({@code HeldCertificate}, EC P-256), with what a client needs to trust it: the
+ * SHA-256 pin or a trust store.
+ *
+ * <pre>{@code
+ * TlsOptions.pinSha256(cert.sha256())
+ * TlsOptions.trustStore(cert.writeTrustStore(dir.resolve("sim.p12"), "changeit"), "changeit", "PKCS12")
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class SimulatorCertificate {
+
+    private static volatile SimulatorCertificate shared;
+
+    private final HeldCertificate held;
+    private final HandshakeCertificates serverSide;
+
+    private SimulatorCertificate(HeldCertificate held) {
+        this.held = held;
+        this.serverSide = new HandshakeCertificates.Builder().heldCertificate(held).build();
+    }
+
+    /** A new certificate, valid for ten years. */
+    public static SimulatorCertificate create() {
+        return new SimulatorCertificate(new HeldCertificate.Builder()
+                .commonName("127.0.0.1")
+                .organizationalUnit("DVMM SDK simulator")
+                .addSubjectAlternativeName("127.0.0.1")
+                .addSubjectAlternativeName("localhost")
+                .duration(3650, TimeUnit.DAYS)
+                .ecdsa256()
+                .build());
+    }
+
+    /** One certificate for every simulator in this JVM, made on first use. */
+    public static SimulatorCertificate shared() {
+        SimulatorCertificate c = shared;
+        if (c == null) {
+            synchronized (SimulatorCertificate.class) {
+                c = shared;
+                if (c == null) {
+                    c = create();
+                    shared = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    public X509Certificate certificate() {
+        return held.certificate();
+    }
+
+    /** SHA-256 of the DER encoding: 64 lower-case hex digits, as {@code TlsOptions.pinSha256} takes it. */
+    public String sha256() {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate().getEncoded()));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The certificate in PEM ({@code -----BEGIN CERTIFICATE-----}). */
+    public String pem() {
+        return held.certificatePem();
+    }
+
+    /** A PKCS12 trust store in memory holding only this certificate. */
+    public KeyStore trustStore() {
+        try {
+            KeyStore ts = KeyStore.getInstance("PKCS12");
+            ts.load(null, null);
+            ts.setCertificateEntry("dvmm-simulator", certificate());
+            return ts;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Writes {@link #trustStore()} as a PKCS12 file and returns its path. */
+    public Path writeTrustStore(Path file, String password) {
+        try (OutputStream out = Files.newOutputStream(file)) {
+            trustStore().store(out, password.toCharArray());
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Writes {@link #pem()} to a file and returns its path. */
+    public Path writePem(Path file) {
+        try {
+            return Files.writeString(file, pem(), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    SSLSocketFactory serverSocketFactory() {
+        return serverSide.sslSocketFactory();
+    }
+
+    @Override
+    public String toString() {
+        return "SimulatorCertificate[" + certificate().getSubjectX500Principal() + ", sha256=" + sha256() + "]";
+    }
+}
