@@ -54,6 +54,15 @@ public final class ContentEditor {
         return e;
     }
 
+    /** Gives a complex element its {@code <Metadata><Atom/></Metadata>} when it has none. */
+    public void ensureMetadata(Element e) {
+        if (Xml.child(e, "Metadata").isEmpty()) {
+            Element md = e.getOwnerDocument().createElementNS(e.getNamespaceURI(), "Metadata");
+            md.appendChild(e.getOwnerDocument().createElementNS(e.getNamespaceURI(), "Atom"));
+            e.insertBefore(md, e.getFirstChild());
+        }
+    }
+
     /** Inserts a child at its ordered place and returns it. */
     public Element insert(Element parent, Element child) {
         if (child.getOwnerDocument() != parent.getOwnerDocument()) {

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.w3c.dom.Element;
 
 /**
  * The objects an HMC manages, by UUID, and where each one lives in the URI space. Every read
@@ -111,6 +112,30 @@ public final class HmcModel {
     public Optional<UomObject> partition(String uuid) {
         Optional<UomObject> lpar = get("LogicalPartition", uuid);
         return lpar.isPresent() ? lpar : get("VirtualIOServer", uuid);
+    }
+
+    /**
+     * Runs a change to some objects' content; when it throws, their content is put back as it
+     * was, so that a refused request leaves nothing half-done.
+     */
+    public void atomically(List<UomObject> touched, Runnable change) {
+        List<Element> copies = new ArrayList<>();
+        for (UomObject o : touched) {
+            copies.add((Element) o.content().cloneNode(true));
+        }
+        try {
+            change.run();
+        } catch (RuntimeException e) {
+            for (int i = 0; i < touched.size(); i++) {
+                Element target = touched.get(i).content();
+                Xml.removeChildren(target);
+                Element copy = copies.get(i);
+                while (copy.getFirstChild() != null) {
+                    target.appendChild(copy.getFirstChild());
+                }
+            }
+            throw e;
+        }
     }
 
     /** The last path segment of an href, i.e. the UUID it points at. */

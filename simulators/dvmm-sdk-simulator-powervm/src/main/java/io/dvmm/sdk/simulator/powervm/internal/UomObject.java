@@ -28,6 +28,12 @@ public final class UomObject {
         this.etag = ThreadLocalRandom.current().nextInt();
     }
 
+    /** A view that is not stored (an LU of a pool served as its own entry): its ETag is fixed by its content. */
+    public UomObject(String type, String uuid, Element content, String parentUuid, int etag) {
+        this(type, uuid, content, parentUuid);
+        this.etag = etag;
+    }
+
     /** The schema type, e.g. {@code LogicalPartition}; also the media type's {@code type=}. */
     public String type() {
         return type;
