@@ -22,8 +22,13 @@ final class PartitionRules {
     private PartitionRules() {
     }
 
-    /** Validates a create or update body against a managed system; {@code activeMemory}/{@code activeUnits} are what the LPAR already holds when running. */
-    static void validate(Element body, SystemView system, HmcModel model, long heldMemory, double heldUnits) {
+    /**
+     * Validates a create or update body against a managed system. Free capacity is checked when
+     * {@code capacity} is set (a create, or a change of a running partition, which already holds
+     * {@code heldMemory} and {@code heldUnits}); a profile change of a stopped partition needs none.
+     */
+    static void validate(Element body, SystemView system, HmcModel model, boolean capacity, long heldMemory,
+            double heldUnits) {
         String name = Xml.text(body, "PartitionName");
         if (name == null || !NAME.matcher(name).matches()) {
             throw HmcError.badRequest("The partition name '" + name + "' is not valid: 1 to 31 characters of "
@@ -33,11 +38,11 @@ final class PartitionRules {
         if (type != null && !TYPES.contains(type)) {
             throw HmcError.badRequest("The partition type '" + type + "' is not valid; use one of " + TYPES + ".");
         }
-        memory(body, system, heldMemory);
-        processors(body, system, model, heldUnits);
+        memory(body, system, capacity, heldMemory);
+        processors(body, system, model, capacity, heldUnits);
     }
 
-    private static void memory(Element body, SystemView system, long held) {
+    private static void memory(Element body, SystemView system, boolean capacity, long held) {
         long lmb = system.memoryRegionSize();
         long min = required(body, "PartitionMemoryConfiguration/MinimumMemory");
         long desired = required(body, "PartitionMemoryConfiguration/DesiredMemory");
@@ -56,13 +61,13 @@ final class PartitionRules {
             throw HmcError.badRequest("The memory values must satisfy minimum <= desired <= maximum (minimum " + min
                     + " MB, desired " + desired + " MB, maximum " + max + " MB).");
         }
-        if (desired > system.availableMemory() + held) {
+        if (capacity && desired > system.availableMemory() + held) {
             throw HmcError.badRequest("There is not enough memory available on the managed system: " + desired
                     + " MB requested, " + (system.availableMemory() + held) + " MB available.");
         }
     }
 
-    private static void processors(Element body, SystemView system, HmcModel model, double held) {
+    private static void processors(Element body, SystemView system, HmcModel model, boolean capacity, double held) {
         String p = "PartitionProcessorConfiguration/";
         String dedicated = Xml.text(body, p + "HasDedicatedProcessors");
         String mode = Xml.text(body, p + "SharingMode");
@@ -125,7 +130,7 @@ final class PartitionRules {
             }
             desiredUnits = desU;
         }
-        if (desiredUnits > system.availableProcessorUnits() + held + 1e-9) {
+        if (capacity && desiredUnits > system.availableProcessorUnits() + held + 1e-9) {
             throw HmcError.badRequest("There are not enough processing units available on the managed system: "
                     + desiredUnits + " requested, " + (system.availableProcessorUnits() + held) + " available.");
         }

@@ -53,7 +53,7 @@ public final class Partitions {
     /** Creates an LPAR from a validated-for-order body on a managed system. */
     public UomObject create(UomObject system, Element body) {
         SystemView sys = new SystemView(system, hmc.editor);
-        PartitionRules.validate(body, sys, hmc.model, 0, 0);
+        PartitionRules.validate(body, sys, hmc.model, true, 0, 0);
         String name = Xml.text(body, "PartitionName");
         for (UomObject other : hmc.model.children("LogicalPartition", system.uuid())) {
             if (name.equals(view(other).name())) {
@@ -126,7 +126,7 @@ public final class Partitions {
         Partition p = view(lpar);
         SystemView sys = system(p.systemUuid());
         double[] h = held.getOrDefault(lpar.uuid(), new double[] {0, 0});
-        PartitionRules.validate(body, sys, hmc.model, (long) h[0], h[1]);
+        PartitionRules.validate(body, sys, hmc.model, p.activated(), (long) h[0], h[1]);
         String name = Xml.text(body, "PartitionName");
         for (UomObject other : hmc.model.children("LogicalPartition", p.systemUuid())) {
             if (other != lpar && name.equals(view(other).name())) {
