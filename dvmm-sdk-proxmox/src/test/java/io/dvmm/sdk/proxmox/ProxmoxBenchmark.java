@@ -5,7 +5,7 @@ import io.dvmm.sdk.Hypervisors;
 import io.dvmm.sdk.NicSpec;
 import io.dvmm.sdk.VmInfo;
 import io.dvmm.sdk.VmProvisionSpec;
-import io.dvmm.sdk.testkit.proxmox.ProxmoxSimulator;
+import io.dvmm.sdk.simulator.proxmox.ProxmoxSimulator;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.ThreadMXBean;

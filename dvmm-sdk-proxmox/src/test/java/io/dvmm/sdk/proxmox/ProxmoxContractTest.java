@@ -2,7 +2,7 @@ package io.dvmm.sdk.proxmox;
 
 import io.dvmm.sdk.HypervisorConfig;
 import io.dvmm.sdk.testkit.contract.HypervisorContract;
-import io.dvmm.sdk.testkit.proxmox.ProxmoxSimulator;
+import io.dvmm.sdk.simulator.proxmox.ProxmoxSimulator;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 

@@ -8,7 +8,7 @@ import io.dvmm.sdk.PowerState;
 import io.dvmm.sdk.StopSpec;
 import io.dvmm.sdk.VmId;
 import io.dvmm.sdk.VmInfo;
-import io.dvmm.sdk.testkit.proxmox.ProxmoxSimulator;
+import io.dvmm.sdk.simulator.proxmox.ProxmoxSimulator;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;

@@ -24,7 +24,7 @@ import io.dvmm.sdk.UnavailableException;
 import io.dvmm.sdk.VmId;
 import io.dvmm.sdk.VmInfo;
 import io.dvmm.sdk.VmProvisionSpec;
-import io.dvmm.sdk.testkit.proxmox.ProxmoxSimulator;
+import io.dvmm.sdk.simulator.proxmox.ProxmoxSimulator;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package io.dvmm.sdk.proxmox;
 import io.dvmm.sdk.Credentials;
 import io.dvmm.sdk.HypervisorConfig;
 import io.dvmm.sdk.TlsOptions;
-import io.dvmm.sdk.testkit.proxmox.ProxmoxSimulator;
+import io.dvmm.sdk.simulator.proxmox.ProxmoxSimulator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;

@@ -4,7 +4,7 @@ import io.dvmm.sdk.Credentials;
 import io.dvmm.sdk.HypervisorConfig;
 import io.dvmm.sdk.TlsOptions;
 import io.dvmm.sdk.testkit.contract.HypervisorContract;
-import io.dvmm.sdk.vsphere.internal.Vcsim;
+import io.dvmm.sdk.simulator.vsphere.Vcsim;
 import io.dvmm.sdk.vsphere.internal.VimMetrics;
 
 /**

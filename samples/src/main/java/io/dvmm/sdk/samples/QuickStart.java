@@ -16,7 +16,7 @@ import io.dvmm.sdk.TlsOptions;
 import io.dvmm.sdk.VmInfo;
 import io.dvmm.sdk.VmProvisionSpec;
 import io.dvmm.sdk.spi.Futures;
-import io.dvmm.sdk.testkit.proxmox.ProxmoxSimulator;
+import io.dvmm.sdk.simulator.proxmox.ProxmoxSimulator;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -45,7 +45,7 @@ import java.util.function.Function;
  *   --pin SHA256                     DVMM_TLS_PIN   (or --insecure, labs only)
  *   --name my-vm                     DVMM_VM_NAME
  * </pre>
- * {@code --simulate proxmox} starts the testkit's Proxmox VE API simulator on loopback (HTTPS,
+ * {@code --simulate proxmox} starts the Proxmox VE API simulator (dvmm-sdk-simulator-proxmox) on loopback (HTTPS,
  * self-signed certificate) and runs against it through the real provider and its REST transport.
  */
 public final class QuickStart {

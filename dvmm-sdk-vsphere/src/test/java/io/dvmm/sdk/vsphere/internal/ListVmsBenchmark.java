@@ -1,5 +1,6 @@
 package io.dvmm.sdk.vsphere.internal;
 
+import io.dvmm.sdk.simulator.vsphere.Vcsim;
 import com.vmware.vim25.VimPortType;
 import com.vmware.vim25.mo.InventoryNavigator;
 import com.vmware.vim25.mo.ManagedEntity;

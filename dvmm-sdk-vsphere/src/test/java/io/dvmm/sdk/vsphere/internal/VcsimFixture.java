@@ -1,5 +1,6 @@
 package io.dvmm.sdk.vsphere.internal;
 
+import io.dvmm.sdk.simulator.vsphere.Vcsim;
 import io.dvmm.sdk.Credentials;
 import io.dvmm.sdk.HypervisorConfig;
 import io.dvmm.sdk.Hypervisors;

@@ -1,5 +1,7 @@
 package io.dvmm.sdk.vsphere.internal;
 
+import io.dvmm.sdk.simulator.vsphere.Vcsim;
+import io.dvmm.sdk.simulator.vsphere.VcsimModel;
 import io.dvmm.sdk.Capability;
 import io.dvmm.sdk.DiskInfo;
 import io.dvmm.sdk.DiskSpec;
@@ -38,8 +40,8 @@ class VsphereDisksMetadataCancelTest {
 
     @BeforeAll
     static void start() {
-        sim = Vcsim.start(List.of("-cluster", "1", "-host", "2", "-standalone-host", "1", "-vm", "3",
-                "-template", Vcsim.TEMPLATE, "-template-disk-gib", String.valueOf(TEMPLATE_DISK_GIB)));
+        sim = Vcsim.start(VcsimModel.vcenter().clusters(1).hostsPerCluster(2).standaloneHosts(1).vmsPerPool(3)
+                .templateDiskGiB(TEMPLATE_DISK_GIB).build());
         hv = VcsimFixture.connect(sim);
         hv.inventory().join(); // log in and cache the placement catalog and the template's devices
     }

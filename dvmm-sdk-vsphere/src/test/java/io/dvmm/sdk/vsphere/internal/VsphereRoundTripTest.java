@@ -1,5 +1,6 @@
 package io.dvmm.sdk.vsphere.internal;
 
+import io.dvmm.sdk.simulator.vsphere.Vcsim;
 import io.dvmm.sdk.NicSpec;
 import io.dvmm.sdk.Placement;
 import io.dvmm.sdk.GuestCustomization;

@@ -1,12 +1,12 @@
 package io.dvmm.sdk.vsphere.internal;
 
+import io.dvmm.sdk.simulator.vsphere.Vcsim;
+import io.dvmm.sdk.simulator.vsphere.WithVcsim;
 import io.dvmm.sdk.ConnectionInfo;
 import io.dvmm.sdk.Hypervisor;
 import io.dvmm.sdk.Hypervisors;
 import io.dvmm.sdk.TlsOptions;
 import io.dvmm.sdk.UnavailableException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -17,25 +17,12 @@ import java.util.concurrent.CompletionException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Per-connection TLS against vcsim's self-signed certificate. */
+/** Per-connection TLS against vcsim's self-signed certificate; vcsim started as a user would, with one annotation. */
+@WithVcsim(clusters = 1, hostsPerCluster = 1, vmsPerPool = 1)
 class VsphereTlsTest {
 
-    private static Vcsim sim;
-
-    @BeforeAll
-    static void start() {
-        sim = Vcsim.vcenter(1, 1, 1);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (sim != null) {
-            sim.close();
-        }
-    }
-
     @Test
-    void selfSignedCertificateIsRefusedByDefault() {
+    void selfSignedCertificateIsRefusedByDefault(Vcsim sim) {
         try (Hypervisor hv = Hypervisors.connect(VcsimFixture.config(sim, TlsOptions.systemTrust()).build())) {
             assertThatThrownBy(() -> hv.testConnection().join())
                     .isInstanceOf(CompletionException.class)
@@ -46,7 +33,7 @@ class VsphereTlsTest {
     }
 
     @Test
-    void pinnedFingerprintIsAccepted() {
+    void pinnedFingerprintIsAccepted(Vcsim sim) {
         try (Hypervisor hv = Hypervisors.connect(VcsimFixture.config(sim, TlsOptions.pinSha256(sim.sha256())).build())) {
             ConnectionInfo info = hv.testConnection().join();
             assertThat(info.product()).contains("vCenter");
@@ -55,7 +42,7 @@ class VsphereTlsTest {
     }
 
     @Test
-    void wrongPinIsRefused() {
+    void wrongPinIsRefused(Vcsim sim) {
         String other = sim.sha256().startsWith("0") ? "1" + sim.sha256().substring(1) : "0" + sim.sha256().substring(1);
         try (Hypervisor hv = Hypervisors.connect(VcsimFixture.config(sim, TlsOptions.pinSha256(other)).build())) {
             assertThatThrownBy(() -> hv.testConnection().join())
@@ -64,7 +51,7 @@ class VsphereTlsTest {
     }
 
     @Test
-    void insecureIsAcceptedOnlyAfterAWarning() {
+    void insecureIsAcceptedOnlyAfterAWarning(Vcsim sim) {
         PrintStream original = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));

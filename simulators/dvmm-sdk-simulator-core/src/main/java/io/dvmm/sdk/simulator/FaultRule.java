@@ -26,6 +26,7 @@ public final class FaultRule {
     private final Pattern path;
     private final String pathPattern;
     private final String operation;
+    private final Pattern operationPattern;
     private final int times;
     private final double probability;
     private final Fault fault;
@@ -35,6 +36,7 @@ public final class FaultRule {
         this.pathPattern = b.pathPattern;
         this.path = b.pathPattern == null ? null : glob(b.pathPattern);
         this.operation = b.operation;
+        this.operationPattern = b.operation == null || "*".equals(b.operation) ? null : glob(b.operation);
         this.times = b.times;
         this.probability = b.probability;
         this.fault = fault;
@@ -51,7 +53,11 @@ public final class FaultRule {
         return b;
     }
 
-    /** Requests the simulator tags with this operation key ({@code "*"} for any key). */
+    /**
+     * Requests the simulator tags with this operation key, or a pattern of it with {@code *} and
+     * {@code **} as in {@link #onRequest} (e.g. {@code "* /nodes/{node}/qemu/**"}); {@code "*"}
+     * alone matches every key.
+     */
     public static Builder onOperation(String key) {
         Builder b = new Builder();
         b.operation = Objects.requireNonNull(key, "key");
@@ -65,7 +71,7 @@ public final class FaultRule {
 
     boolean matches(SimRequest request, String key) {
         if (operation != null) {
-            return "*".equals(operation) || operation.equals(key);
+            return operationPattern == null ? key != null : key != null && operationPattern.matcher(key).matches();
         }
         return ("*".equals(method) || method.equals(request.method())) && path.matcher(request.path()).matches();
     }

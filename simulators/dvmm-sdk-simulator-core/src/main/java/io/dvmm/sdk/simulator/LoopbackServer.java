@@ -1,6 +1,7 @@
 package io.dvmm.sdk.simulator;
 
 import io.dvmm.sdk.simulator.internal.MockWebServerBridge;
+import io.dvmm.sdk.simulator.internal.NoDelayServerSockets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -35,6 +36,7 @@ public final class LoopbackServer implements AutoCloseable {
 
     private LoopbackServer(SimulatorCertificate certificate, Function<SimRequest, SimResponse> dispatcher) {
         this.certificate = certificate;
+        server.setServerSocketFactory(new NoDelayServerSockets());
         server.setProtocolNegotiationEnabled(false);
         server.setProtocols(List.of(Protocol.HTTP_1_1));
         if (certificate != null) {

@@ -83,7 +83,7 @@ public final class SimResponse {
         Map<String, String> h = new LinkedHashMap<>(headers);
         h.keySet().removeIf(k -> k.equalsIgnoreCase(name));
         h.put(name, firstLine(value));
-        return new SimResponse(status, reason, Map.copyOf(h), body, delay, delivery);
+        return new SimResponse(status, reason, java.util.Collections.unmodifiableMap(h), body, delay, delivery);
     }
 
     public SimResponse withBody(byte[] newBody) {

@@ -26,6 +26,8 @@
  *       (mockwebserver3 notices its own close, not the client's), so a test with many of them
  *       holds as many threads until it stops the simulator;
  *   <li>a truncated body needs at least two bytes (half of it is sent);
+ *   <li>it flushes headers and body separately, so accepted sockets get {@code TCP_NODELAY}
+ *       (otherwise Nagle's algorithm and delayed ACKs add about 40 ms to every answer);
  *   <li>mockwebserver3 queues every request for {@code takeRequest()}; the bridge drains that queue,
  *       since {@code RequestLog} is the record here and a soak must not keep every request.
  * </ul>

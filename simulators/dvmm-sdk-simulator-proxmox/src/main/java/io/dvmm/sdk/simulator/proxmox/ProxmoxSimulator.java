@@ -1,12 +1,15 @@
 package io.dvmm.sdk.simulator.proxmox;
 
-import io.dvmm.sdk.simulator.proxmox.internal.MiniHttpServer;
+import io.dvmm.sdk.simulator.Fault;
+import io.dvmm.sdk.simulator.FaultPlan;
+import io.dvmm.sdk.simulator.FaultRule;
+import io.dvmm.sdk.simulator.LoopbackServer;
+import io.dvmm.sdk.simulator.RequestLog;
+import io.dvmm.sdk.simulator.SimulatorCertificate;
+import io.dvmm.sdk.simulator.Violations;
 import io.dvmm.sdk.simulator.proxmox.internal.PveApi;
 import io.dvmm.sdk.simulator.proxmox.internal.PveCluster;
 import io.dvmm.sdk.simulator.proxmox.internal.PveSchema;
-import io.dvmm.sdk.simulator.proxmox.internal.SelfSignedCertificate;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +26,9 @@ import java.util.UUID;
  * envelopes, UPID tasks, locks, auth (API tokens, tickets with CSRF) and error style (the
  * message in the HTTP reason phrase). Every request is checked against the official schema
  * ({@code pve-apidoc.json}) when one is given; violations are answered 400 like the real API
- * and recorded in {@link #violations()}.
+ * and recorded in {@link #violations()}. Every request is logged and counted by its operation key
+ * {@code "METHOD /path/template"} ({@link #requests()}), and {@link #faults()} decides which
+ * answers go wrong.
  *
  * <pre>{@code
  * try (ProxmoxSimulator sim = ProxmoxSimulator.startDefault()) {
@@ -49,23 +54,24 @@ public final class ProxmoxSimulator implements AutoCloseable {
     public static final int TEMPLATE_VMID = PveCluster.TEMPLATE_VMID;
 
     private final boolean tls;
-    private final int maxThreads;
     private final Path schema;
     private final PveCluster cluster;
     private final PveApi api;
+    private final FaultPlan faults = new FaultPlan();
+    private final RequestLog requests = new RequestLog();
+    private final Violations violations = new Violations("the PVE API schema");
     private final String tokenSecret = UUID.randomUUID().toString();
     private final String password = "sim-" + UUID.randomUUID();
-    private MiniHttpServer server;
+    private LoopbackServer server;
 
     private ProxmoxSimulator(Builder b) {
         this.tls = b.tls;
-        this.maxThreads = b.maxThreads;
         this.schema = b.schema;
         this.cluster = new PveCluster(b.nodes, b.vms, b.taskDuration, b.agentDelay);
         this.cluster.haDelay(b.haDelay);
         PveSchema schema = b.schema == null ? null : PveSchema.load(b.schema);
-        this.api = new PveApi(cluster, schema, apiTokenId(), tokenSecret, username(), password, b.ticketLifetime,
-                b.loginFailureDelay);
+        this.api = new PveApi(cluster, schema, faults, requests, violations, apiTokenId(), tokenSecret, username(),
+                password, b.ticketLifetime, b.loginFailureDelay);
     }
 
     public static Builder builder() {
@@ -88,7 +94,7 @@ public final class ProxmoxSimulator implements AutoCloseable {
             return Optional.of(Path.of(prop));
         }
         Path dir = Path.of("").toAbsolutePath();
-        for (int i = 0; i < 4 && dir != null; i++, dir = dir.getParent()) {
+        for (int i = 0; i < 5 && dir != null; i++, dir = dir.getParent()) {
             Path candidate = dir.resolve("shared/data/proxmox/pve-apidoc.json");
             if (Files.isRegularFile(candidate)) {
                 return Optional.of(candidate);
@@ -99,13 +105,8 @@ public final class ProxmoxSimulator implements AutoCloseable {
 
     /** Binds an ephemeral loopback port and starts serving. */
     public synchronized ProxmoxSimulator start() {
-        if (server != null) {
-            return this;
-        }
-        try {
-            server = new MiniHttpServer(tls ? SelfSignedCertificate.shared().serverContext() : null, maxThreads, api);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the Proxmox simulator", e);
+        if (server == null) {
+            server = tls ? LoopbackServer.https(SimulatorCertificate.shared(), api) : LoopbackServer.http(api);
         }
         return this;
     }
@@ -145,14 +146,19 @@ public final class ProxmoxSimulator implements AutoCloseable {
         return tls;
     }
 
-    /** SHA-256 of the server certificate (DER), lower-case hex without colons. */
+    /** The certificate served over TLS (one per JVM, shared by every simulator). */
+    public SimulatorCertificate certificate() {
+        return SimulatorCertificate.shared();
+    }
+
+    /** SHA-256 of the server certificate (DER), lower-case hex without colons, for {@code TlsOptions.pinSha256}. */
     public String certificateSha256() {
-        return SelfSignedCertificate.shared().sha256();
+        return certificate().sha256();
     }
 
     /** A trust store holding only the server certificate. */
     public KeyStore trustStore() {
-        return SelfSignedCertificate.shared().trustStore();
+        return certificate().trustStore();
     }
 
     public String apiTokenId() {
@@ -197,40 +203,52 @@ public final class ProxmoxSimulator implements AutoCloseable {
 
     // ---- observation -----------------------------------------------------------------------------
 
+    /** The operation key of a method and path template, as {@link #requests()} and {@link #faults()} use it. */
+    public static String operation(String method, String pathTemplate) {
+        return PveApi.operation(method, pathTemplate);
+    }
+
+    /** Every request received (credentials redacted) and counts by operation key. */
+    public RequestLog requests() {
+        return requests;
+    }
+
+    /** The faults to inject, matched by operation key ({@link #operation}) or by method and raw path. */
+    public FaultPlan faults() {
+        return faults;
+    }
+
     /** Requests that broke the official schema, e.g. {@code POST /nodes/{node}/qemu/{vmid}/config: {net0=...}}. */
     public List<String> violations() {
-        return api.violations();
+        return violations.list();
     }
 
     /** Throws {@link AssertionError} listing the violations, if any. */
     public void assertNoViolations() {
-        List<String> v = violations();
-        if (!v.isEmpty()) {
-            throw new AssertionError(v.size() + " request(s) violated the PVE API schema: " + v);
-        }
+        violations.assertNone();
     }
 
     public void clearViolations() {
-        api.clearViolations();
+        violations.clear();
     }
 
     /** Requests received for a method and path template such as {@code /nodes/{node}/qemu/{vmid}/clone}. */
     public long requestCount(String method, String pathTemplate) {
-        return api.count(method, pathTemplate);
+        return requests.count(operation(method, pathTemplate));
     }
 
     /** All counts, keyed {@code "METHOD /path/template"}. */
     public Map<String, Long> requestCounts() {
-        return api.counts();
+        return requests.counts();
     }
 
     public long totalRequests() {
-        return api.total();
+        return requests.total();
     }
 
     /** Task status polls ({@code GET /nodes/{node}/tasks/{upid}/status}). */
     public long taskPolls() {
-        return api.count("GET", TASK_STATUS_PATH);
+        return requestCount("GET", TASK_STATUS_PATH);
     }
 
     /** Requests other than task status polls. */
@@ -239,7 +257,7 @@ public final class ProxmoxSimulator implements AutoCloseable {
     }
 
     public void resetCounters() {
-        api.resetCounters();
+        requests.reset();
     }
 
     public int vmCount() {
@@ -289,17 +307,27 @@ public final class ProxmoxSimulator implements AutoCloseable {
     /**
      * The next {@code count} requests matching method and path template ({@code "*"} matches any)
      * are answered with {@code status} and {@code message} as reason phrase, e.g. 596
-     * "Connection timed out" or 403 "Permission check failed (/vms/100, VM.PowerMgmt)".
+     * "Connection timed out" or 403 "Permission check failed (/vms/100, VM.PowerMgmt)"; they do not
+     * take effect.
      */
     public ProxmoxSimulator failNext(String method, String pathTemplate, int count, int status, String message) {
-        api.failNext(method, pathTemplate, count, status, message);
+        faults.add(rule(method, pathTemplate).times(count).then(Fault.status(status, message)));
         return this;
     }
 
-    /** The next {@code count} matching requests get their connection reset instead of a response. */
+    /**
+     * The next {@code count} matching requests get their connection closed instead of a response,
+     * before they take effect. For "it happened, the answer was lost", add {@code Fault.reset()} to
+     * {@link #faults()}.
+     */
     public ProxmoxSimulator resetNext(String method, String pathTemplate, int count) {
-        api.resetNext(method, pathTemplate, count);
+        faults.add(rule(method, pathTemplate).times(count).then(Fault.reset().notApplied()));
         return this;
+    }
+
+    private static FaultRule.Builder rule(String method, String pathTemplate) {
+        return FaultRule.onOperation(("*".equals(method) ? "*" : method.toUpperCase(java.util.Locale.ROOT)) + " "
+                + ("*".equals(pathTemplate) ? "**" : pathTemplate));
     }
 
     /** The next {@code count} clones fail at once with {@code can't lock file ... - got timeout}. */
@@ -361,8 +389,9 @@ public final class ProxmoxSimulator implements AutoCloseable {
         return this;
     }
 
+    /** Removes every rule of {@link #faults()} (task, lock and VMID-race failures stay armed). */
     public void clearFaults() {
-        api.clearFaults();
+        faults.clear();
     }
 
     /** Settings of a simulator; {@link #build()} returns it unstarted. */
@@ -375,7 +404,6 @@ public final class ProxmoxSimulator implements AutoCloseable {
         private Duration ticketLifetime = Duration.ofHours(2);
         private Duration agentDelay = Duration.ofMillis(200);
         private Duration haDelay = Duration.ofMillis(100);
-        private int maxThreads = 256;
         private Path schema = findSchema().orElse(null);
 
         private Builder() {
@@ -424,11 +452,6 @@ public final class ProxmoxSimulator implements AutoCloseable {
         /** How long the simulated HA manager takes to act on a changed requested state. */
         public Builder haDelay(Duration haDelay) {
             this.haDelay = Objects.requireNonNull(haDelay);
-            return this;
-        }
-
-        public Builder maxThreads(int maxThreads) {
-            this.maxThreads = maxThreads;
             return this;
         }
 

@@ -1,10 +1,7 @@
 package io.dvmm.sdk.simulator.proxmox;
 
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
+import io.dvmm.sdk.simulator.SimulatorExtension;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.ParameterContext;
-import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * JUnit 5 extension: one started {@link ProxmoxSimulator} per test class, injected as a
@@ -17,49 +14,24 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * }
  * }</pre>
  *
- * Register an instance with {@code @RegisterExtension} to choose the settings.
+ * Register an instance with {@code @RegisterExtension} to choose the settings:
+ * {@code static ProxmoxSimulatorExtension pve = new ProxmoxSimulatorExtension(ProxmoxSimulator.builder().vms(100));}
  */
-public final class ProxmoxSimulatorExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
+public final class ProxmoxSimulatorExtension extends SimulatorExtension<ProxmoxSimulator> {
 
     private final ProxmoxSimulator.Builder builder;
-    private ProxmoxSimulator simulator;
 
     public ProxmoxSimulatorExtension() {
         this(ProxmoxSimulator.builder());
     }
 
     public ProxmoxSimulatorExtension(ProxmoxSimulator.Builder builder) {
+        super(ProxmoxSimulator.class);
         this.builder = builder;
     }
 
-    /** The running simulator (after {@code beforeAll}). */
-    public ProxmoxSimulator simulator() {
-        if (simulator == null) {
-            simulator = builder.build().start();
-        }
-        return simulator;
-    }
-
     @Override
-    public void beforeAll(ExtensionContext context) {
-        simulator();
-    }
-
-    @Override
-    public void afterAll(ExtensionContext context) {
-        if (simulator != null) {
-            simulator.close();
-            simulator = null;
-        }
-    }
-
-    @Override
-    public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return parameterContext.getParameter().getType() == ProxmoxSimulator.class;
-    }
-
-    @Override
-    public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return simulator();
+    protected ProxmoxSimulator start(ExtensionContext context) {
+        return builder.build().start();
     }
 }

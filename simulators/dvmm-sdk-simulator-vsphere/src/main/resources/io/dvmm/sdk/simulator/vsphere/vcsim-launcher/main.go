@@ -6,7 +6,9 @@
 //
 // Built in GOPATH mode against Debian's golang-github-vmware-govmomi-dev:
 //
-//	GOPATH=/usr/share/gocode GO111MODULE=off go build -o target/vcsim-launcher ./src/test/go/vcsim-launcher
+//	GOPATH=/usr/share/gocode GO111MODULE=off go build -o vcsim-launcher-bin ./vcsim-launcher
+//
+// dvmm-sdk-simulator-vsphere ships this file as a resource and builds it on first use (VcsimLauncher).
 package main
 
 import (

@@ -1,0 +1,188 @@
+package io.dvmm.sdk.simulator.vsphere;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The inventory and behaviour of a {@link Vcsim}: a vCenter (datacenters, clusters, hosts,
+ * resource pools with VMs, a template with a snapshot) or a standalone ESXi host, plus what the
+ * launcher adds to vcsim: simulated DHCP, a vCenter-like page cap on {@code RetrievePropertiesEx},
+ * a grown template disk and a delay on every SOAP call.
+ *
+ * <pre>{@code
+ * VcsimModel.vcenter().clusters(1).hostsPerCluster(2).vmsPerPool(120).build()
+ * VcsimModel.esx().vms(2).build()
+ * }</pre>
+ *
+ * <p>Immutable.
+ */
+public final class VcsimModel {
+
+    /** The template the vCenter model holds: the first VM, powered off, with a snapshot {@code base}. */
+    public static final String DEFAULT_TEMPLATE = "tmpl-linux";
+
+    private final List<String> args;
+    private final String template;
+
+    private VcsimModel(List<String> args, String template) {
+        this.args = List.copyOf(args);
+        this.template = template;
+    }
+
+    /** A vCenter: by default 1 datacenter, 1 cluster of 2 hosts, 1 standalone host, 2 VMs per pool, template {@value #DEFAULT_TEMPLATE}. */
+    public static Builder vcenter() {
+        return new Builder(false);
+    }
+
+    /** A standalone ESXi host (no clusters, no templates, no clone). */
+    public static Builder esx() {
+        return new Builder(true);
+    }
+
+    /** The launcher's command-line flags for this model. */
+    public List<String> launcherArgs() {
+        return args;
+    }
+
+    /** The template's name; empty for ESXi. */
+    public String template() {
+        return template;
+    }
+
+    @Override
+    public String toString() {
+        return "VcsimModel" + args;
+    }
+
+    /** Settings of a model; unset ones keep vcsim's (or the launcher's) defaults. */
+    public static final class Builder {
+        private final boolean esx;
+        private int datacenters = 1;
+        private int clusters = 1;
+        private int hostsPerCluster = 2;
+        private int standaloneHosts = 1;
+        private int vms = 2;
+        private int datastores = 1;
+        private int portgroups = 1;
+        private String template = DEFAULT_TEMPLATE;
+        private int templateDiskGiB;
+        private Duration dhcp = Duration.ofMillis(300);
+        private int pageCap = 100;
+        private Duration delay = Duration.ZERO;
+
+        private Builder(boolean esx) {
+            this.esx = esx;
+            if (esx) {
+                template = "";
+            }
+        }
+
+        public Builder datacenters(int n) {
+            this.datacenters = positive(n, "datacenters");
+            return this;
+        }
+
+        public Builder clusters(int n) {
+            this.clusters = atLeastZero(n, "clusters");
+            return this;
+        }
+
+        public Builder hostsPerCluster(int n) {
+            this.hostsPerCluster = atLeastZero(n, "hostsPerCluster");
+            return this;
+        }
+
+        public Builder standaloneHosts(int n) {
+            this.standaloneHosts = atLeastZero(n, "standaloneHosts");
+            return this;
+        }
+
+        /** VMs per resource pool (vCenter) or on the host (ESXi). */
+        public Builder vmsPerPool(int n) {
+            this.vms = atLeastZero(n, "vmsPerPool");
+            return this;
+        }
+
+        /** VMs on the ESXi host; the same setting as {@link #vmsPerPool}. */
+        public Builder vms(int n) {
+            return vmsPerPool(n);
+        }
+
+        public Builder datastores(int n) {
+            this.datastores = positive(n, "datastores");
+            return this;
+        }
+
+        public Builder portgroups(int n) {
+            this.portgroups = atLeastZero(n, "portgroups");
+            return this;
+        }
+
+        /** Turns the first VM into a powered-off template of this name with a snapshot {@code base}; empty for none. */
+        public Builder template(String name) {
+            this.template = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /** Grows the template's boot disk to this many GiB before its snapshot (0 keeps vcsim's 1 MiB). */
+        public Builder templateDiskGiB(int gib) {
+            this.templateDiskGiB = atLeastZero(gib, "templateDiskGiB");
+            return this;
+        }
+
+        /** Powered-on VMs without an address get one after about this long, as from DHCP ({@code Duration.ZERO}: never). */
+        public Builder dhcp(Duration after) {
+            this.dhcp = Objects.requireNonNull(after, "after");
+            return this;
+        }
+
+        /** The most objects one {@code RetrievePropertiesEx} page holds, like vCenter's ~100 (0: no paging). */
+        public Builder pageCap(int objects) {
+            this.pageCap = atLeastZero(objects, "pageCap");
+            return this;
+        }
+
+        /** A delay on every SOAP call. */
+        public Builder delay(Duration perCall) {
+            this.delay = Objects.requireNonNull(perCall, "perCall");
+            return this;
+        }
+
+        public VcsimModel build() {
+            List<String> a = new ArrayList<>();
+            if (esx) {
+                a.add("-esx");
+            } else {
+                a.addAll(List.of("-dc", Integer.toString(datacenters), "-cluster", Integer.toString(clusters),
+                        "-host", Integer.toString(hostsPerCluster), "-standalone-host", Integer.toString(standaloneHosts),
+                        "-pg", Integer.toString(portgroups)));
+                if (!template.isEmpty()) {
+                    a.addAll(List.of("-template", template));
+                }
+                if (templateDiskGiB > 0) {
+                    a.addAll(List.of("-template-disk-gib", Integer.toString(templateDiskGiB)));
+                }
+            }
+            a.addAll(List.of("-vm", Integer.toString(vms), "-ds", Integer.toString(datastores),
+                    "-dhcp", dhcp.toMillis() + "ms", "-page-cap", Integer.toString(pageCap),
+                    "-delay", Long.toString(delay.toMillis())));
+            return new VcsimModel(a, esx ? "" : template);
+        }
+
+        private static int positive(int n, String what) {
+            if (n < 1) {
+                throw new IllegalArgumentException(what + " must be at least 1");
+            }
+            return n;
+        }
+
+        private static int atLeastZero(int n, String what) {
+            if (n < 0) {
+                throw new IllegalArgumentException(what + " must not be negative");
+            }
+            return n;
+        }
+    }
+}
