@@ -85,8 +85,8 @@ public final class ScsiMappings {
         }
         for (Element c : current) {
             if (!matched.contains(c)) {
-                released(c);
                 list.removeChild(c);
+                released(c);
             }
         }
         List<Element> built = new ArrayList<>();
