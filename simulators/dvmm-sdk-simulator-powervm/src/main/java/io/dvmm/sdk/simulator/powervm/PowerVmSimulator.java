@@ -87,7 +87,9 @@ public final class PowerVmSimulator implements AutoCloseable {
         this.settings = b.settings;
         Path captures = b.builtIn ? null : b.captures != null ? b.captures : findCaptures().orElse(null);
         this.fromCaptures = captures != null;
-        if (!fromCaptures) {
+        if (b.builtIn) {
+            LOG.log(System.Logger.Level.DEBUG, "PowerVM simulator: serving the built-in minimal model, as asked");
+        } else if (!fromCaptures) {
             LOG.log(System.Logger.Level.INFO, "PowerVM simulator: no HMC captures found (" + CaptureSet.RELATIVE_DIR
                     + " above " + Path.of("").toAbsolutePath() + "); serving the built-in minimal model");
         }
