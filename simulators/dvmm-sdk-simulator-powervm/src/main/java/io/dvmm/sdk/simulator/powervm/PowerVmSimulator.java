@@ -295,6 +295,17 @@ public final class PowerVmSimulator implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Adds {@code count} LPARs (not activated, 2 GB, 0.5 shared processing units, no disks) named
+     * {@code prefix-1} to {@code prefix-count}, created as a client's PUT would create them; for
+     * large-feed tests and benchmarks. Returns their UUIDs.
+     */
+    public List<String> addLpars(int count, String prefix) {
+        synchronized (hmc.model.lock()) {
+            return TemplateSeed.addLpars(hmc, hmc.model.get("ManagedSystem", systemUuid).orElseThrow(), count, prefix);
+        }
+    }
+
     /** Queues a resync event ({@code CACHE_CLEARED} or {@code MISSING_EVENTS}) for every listener. */
     public PowerVmSimulator injectEvent(String type) {
         hmc.events.inject(type);

@@ -52,6 +52,11 @@ public final class Partitions {
 
     /** Creates an LPAR from a validated-for-order body on a managed system. */
     public UomObject create(UomObject system, Element body) {
+        return create(system, body, true);
+    }
+
+    /** Creates an LPAR; {@code relink} false leaves the system's link list to the caller (bulk seeding). */
+    UomObject create(UomObject system, Element body, boolean relink) {
         SystemView sys = new SystemView(system, hmc.editor);
         PartitionRules.validate(body, sys, hmc.model, true, 0, 0);
         String name = Xml.text(body, "PartitionName");
@@ -79,7 +84,9 @@ public final class Partitions {
         }
         hmc.model.add(lpar);
         hmc.model.add(profile(lpar, profile));
-        refreshSystemLinks(system.uuid());
+        if (relink) {
+            refreshSystemLinks(system.uuid());
+        }
         hmc.added(lpar);
         hmc.modified(system, "AssociatedLogicalPartitions");
         return lpar;

@@ -95,8 +95,10 @@ public final class StoragePools {
         }
         for (UomObject ssp : hmc.model.all("SharedStoragePool")) {
             for (Element lu : units(ssp)) {
-                if (udid.equals(Xml.text(lu, "UniqueDeviceID"))) {
-                    hmc.editor.set(lu, "InUse", Boolean.toString(stillUsed));
+                String flag = Boolean.toString(stillUsed);
+                if (udid.equals(Xml.text(lu, "UniqueDeviceID")) && !flag.equals(Xml.text(lu, "InUse"))) {
+                    hmc.editor.set(lu, "InUse", flag);
+                    hmc.modified(ssp, "LogicalUnit");
                 }
             }
         }

@@ -46,6 +46,16 @@ public final class TemplateSeed {
         }
     }
 
+    /** Adds plain LPARs (not activated, no disks) named {@code prefix-1 … prefix-n}, e.g. for a large feed. */
+    public static java.util.List<String> addLpars(Hmc hmc, UomObject system, int count, String prefix) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            out.add(hmc.partitions.create(system, body(hmc, prefix + "-" + i), false).uuid());
+        }
+        hmc.partitions.refreshSystemLinks(system.uuid());
+        return out;
+    }
+
     /** A create body built element by element in the derived order, as a client would send it. */
     private static Element body(Hmc hmc, String name) {
         Document doc = Xml.newDocument();
