@@ -105,7 +105,7 @@ class WritesTest {
         assertThat(HmcClient.text(error, "HTTPStatus")).isEqualTo("400");
         assertThat(HmcClient.text(error, "Message")).startsWith("Failed to unmarshal input payload")
                 .contains("MaximumMemory before DesiredMemory");
-        assertThat(HmcClient.text(error, "RequestHeaders")).contains("X-API-Session=*******".toLowerCase().replace("x-api-session", "x-api-session"))
+        assertThat(HmcClient.text(error, "RequestHeaders")).contains("x-api-session=*******")
                 .doesNotContain(client.session());
         assertThat(hmc.violations().list()).singleElement().asString().startsWith("element order: PUT " + feed)
                 .contains("PartitionMemoryConfiguration: MaximumMemory before DesiredMemory");
@@ -182,8 +182,7 @@ class WritesTest {
         String etag = read.header("ETag");
         assertThat(client.send("GET", path, (String) null, null, Map.of("If-None-Match", etag)).status()).isEqualTo(304);
 
-        String renamed = FeedsTest.serialize(read.content()).replace(">t-etag<", ">t-etag-2<")
-                .replace("<DesiredMemory kb=\"CUD\" kxe=\"false\">1024<", "<DesiredMemory kb=\"CUD\" kxe=\"false\">1024<");
+        String renamed = FeedsTest.serialize(read.content()).replace(">t-etag<", ">t-etag-2<");
         HmcClient.Answer ok = client.post(path, HmcClient.UOM + "LogicalPartition", renamed, etag);
         assertThat(ok.status()).as(ok.body()).isEqualTo(200);
         assertThat(HmcClient.text(ok.content(), "PartitionName")).isEqualTo("t-etag-2");

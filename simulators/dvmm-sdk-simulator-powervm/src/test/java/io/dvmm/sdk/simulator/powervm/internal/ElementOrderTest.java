@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Element;
 
@@ -115,10 +114,5 @@ class ElementOrderTest {
 
     static Element parse(String xml) {
         return Xml.parse(xml.getBytes(StandardCharsets.UTF_8)).getDocumentElement();
-    }
-
-    @SuppressWarnings("unused")
-    private static Map<String, Object> unused() {
-        return Map.of();
     }
 }
