@@ -278,7 +278,7 @@ public final class PowerVmSimulator implements AutoCloseable {
     /** The next boot of a partition leaves it running without RMC (reference code 0608), so no IP ever appears. */
     public PowerVmSimulator failNextBoot(String lparUuid) {
         synchronized (hmc.model.lock()) {
-            hmc.partitions.failNextBoot(lparUuid);
+            hmc.power.failNextBoot(lparUuid);
         }
         return this;
     }

@@ -26,6 +26,7 @@ public final class Hmc implements AutoCloseable {
     public final FaultPlan faults = new FaultPlan();
     public final BusyFaults busy = new BusyFaults();
     public final Partitions partitions;
+    public final PowerActions power;
     public final ScsiMappings mappings;
     public final VolumeGroups volumeGroups;
     public final StoragePools storagePools;
@@ -45,6 +46,7 @@ public final class Hmc implements AutoCloseable {
         this.events = new EventQueue(settings);
         this.sessions = new Sessions(settings, user, password);
         this.partitions = new Partitions(this);
+        this.power = new PowerActions(this);
         this.mappings = new ScsiMappings(this);
         this.volumeGroups = new VolumeGroups(this);
         this.storagePools = new StoragePools(this);

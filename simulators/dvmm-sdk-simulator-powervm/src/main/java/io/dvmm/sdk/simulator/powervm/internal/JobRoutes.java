@@ -100,8 +100,8 @@ final class JobRoutes {
             params.put(Xml.text(jp, "ParameterName"), Xml.text(jp, "ParameterValue"));
         }
         JobAction action = switch (op) {
-            case "PowerOn" -> hmc.partitions.powerOn(target);
-            case "PowerOff" -> hmc.partitions.powerOff(target);
+            case "PowerOn" -> hmc.power.powerOn(target);
+            case "PowerOff" -> hmc.power.powerOff(target);
             default -> hmc.storagePools.linkedClone(target);
         };
         String requestPath = type + "/" + target.uuid() + "/do/" + op;

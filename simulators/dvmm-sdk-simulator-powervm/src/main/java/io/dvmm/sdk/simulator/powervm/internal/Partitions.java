@@ -12,9 +12,8 @@ import org.w3c.dom.Element;
 
 /**
  * The LPAR life cycle: create (validated, stored with what the HMC adds: ID, UUID, state,
- * profile, system link), update, delete, and the effects of the PowerOn/PowerOff jobs: state
- * names as the HMC uses them, the memory and processor units a running partition holds, RMC
- * becoming {@code active} and an IP address appearing a while after boot.
+ * profile, system link), update, delete, and the memory and processor units a running
+ * partition holds ({@link PowerActions} starts and stops partitions).
  */
 public final class Partitions {
 
@@ -25,9 +24,6 @@ public final class Partitions {
     private final Hmc hmc;
     /** Memory (MB) and processor units each running partition holds. */
     private final Map<String, double[]> held = new HashMap<>();
-    /** Bumped on every power change, so that a stale RMC step of an earlier boot does nothing. */
-    private final Map<String, Integer> generation = new HashMap<>();
-    private final Set<String> bootFailures = new HashSet<>();
 
     Partitions(Hmc hmc) {
         this.hmc = hmc;
@@ -229,153 +225,16 @@ public final class Partitions {
         sys.links("AssociatedVirtualIOServers", vioses);
     }
 
-    /** The next boot of this partition leaves it running without RMC and with reference code 0608. */
-    public void failNextBoot(String uuid) {
-        bootFailures.add(uuid);
-    }
-
-    // ---- power ---------------------------------------------------------------------------------
-
-    /** The PowerOn job's effect. */
-    public JobAction powerOn(UomObject lpar) {
-        return new JobAction() {
-            @Override
-            public JobOutcome start(Job job) {
-                Partition p = view(lpar);
-                if (hmc.model.partition(lpar.uuid()).isEmpty()) {
-                    return JobOutcome.failedBefore("The partition " + lpar.uuid() + " no longer exists.");
-                }
-                if (p.activated()) {
-                    return JobOutcome.error("HSCL3681 The partition " + p.name() + " is already powered on (state "
-                            + p.state() + ").");
-                }
-                String profile = job.parameter("LogicalPartitionProfile", null);
-                if (profile != null && !profile.equalsIgnoreCase(p.profileUuid())) {
-                    return JobOutcome.failedBefore("The partition profile " + profile + " does not belong to partition "
-                            + p.name() + ".");
-                }
-                SystemView sys = system(p.systemUuid());
-                if (p.desiredMemory() > sys.availableMemory()) {
-                    return JobOutcome.error("The partition " + p.name() + " cannot be activated: it needs "
-                            + p.desiredMemory() + " MB of memory and " + sys.availableMemory() + " MB are available.");
-                }
-                if (p.desiredProcessorUnits() > sys.availableProcessorUnits() + 1e-9) {
-                    return JobOutcome.error("The partition " + p.name() + " cannot be activated: it needs "
-                            + p.desiredProcessorUnits() + " processing units and " + sys.availableProcessorUnits()
-                            + " are available.");
-                }
-                hold(p, sys);
-                p.state(Partition.STARTING);
-                hmc.modified(lpar, "PartitionState,Other");
-                return null;
-            }
-
-            @Override
-            public JobOutcome finish(Job job) {
-                booted(lpar);
-                return JobOutcome.success();
-            }
-
-            @Override
-            public void cancelled(Job job) {
-                Partition p = view(lpar);
-                release(p);
-                p.state(Partition.NOT_ACTIVATED);
-                hmc.modified(lpar, "PartitionState,Other");
-            }
-        };
-    }
-
-    /** The PowerOff job's effect, by {@code operation} ({@code osshutdown}, {@code shutdown}, {@code dumprestart}). */
-    public JobAction powerOff(UomObject lpar) {
-        return new JobAction() {
-            @Override
-            public JobOutcome start(Job job) {
-                Partition p = view(lpar);
-                String operation = job.parameter("operation", "shutdown");
-                boolean restart = "true".equals(job.parameter("restart", "false")) || operation.equals("dumprestart");
-                if (!p.activated()) {
-                    if (restart) {
-                        return JobOutcome.error("HSCL05DF The partition is not in a state under which this operation "
-                                + "can be performed. Check the state of the partition.");
-                    }
-                    return JobOutcome.error("HSCL1558 The partition " + p.name() + " is already powered off.");
-                }
-                if (operation.equals("osshutdown") && !"active".equals(p.rmcState())) {
-                    return JobOutcome.error("HSCL0DB4 The operating system shutdown of partition " + p.name()
-                            + " cannot be performed because the partition has no active RMC connection.");
-                }
-                generation.merge(lpar.uuid(), 1, Integer::sum);
-                p.state(Partition.SHUTTING_DOWN);
-                hmc.modified(lpar, "PartitionState,Other");
-                return null;
-            }
-
-            @Override
-            public JobOutcome finish(Job job) {
-                Partition p = view(lpar);
-                String operation = job.parameter("operation", "shutdown");
-                boolean restart = "true".equals(job.parameter("restart", "false")) || operation.equals("dumprestart");
-                p.rmcState("inactive");
-                if (restart) {
-                    booted(lpar);
-                } else {
-                    release(p);
-                    p.state(Partition.NOT_ACTIVATED);
-                    hmc.modified(lpar, "PartitionState,Other");
-                }
-                return JobOutcome.success();
-            }
-
-            @Override
-            public void cancelled(Job job) {
-                view(lpar).state(Partition.RUNNING);
-                hmc.modified(lpar, "PartitionState,Other");
-            }
-        };
-    }
-
-    private void booted(UomObject lpar) {
-        Partition p = view(lpar);
-        int gen = generation.merge(lpar.uuid(), 1, Integer::sum);
-        p.state(Partition.RUNNING);
-        p.rmcState("inactive");
-        p.applyCurrentFromDesired();
-        hmc.modified(lpar, "PartitionState,Other");
-        if (bootFailures.remove(lpar.uuid())) {
-            hmc.editor.set(lpar.content(), "ReferenceCode", "0608");
-            return;
-        }
-        hmc.clock.after(hmc.settings.rmcDelay, () -> {
-            if (current(lpar, gen)) {
-                view(lpar).rmcState("active");
-                hmc.modified(lpar, "ResourceMonitoringControlState,Other");
-            }
-        });
-        java.time.Duration ip = hmc.settings.ipDelay.compareTo(hmc.settings.rmcDelay) < 0 ? hmc.settings.rmcDelay
-                : hmc.settings.ipDelay;
-        hmc.clock.after(ip, () -> {
-            if (current(lpar, gen)) {
-                Partition now = view(lpar);
-                now.ip(hmc.settings.ipPrefix + now.id());
-                hmc.modified(lpar, "ResourceMonitoringIPAddress,Other");
-            }
-        });
-    }
-
-    private boolean current(UomObject lpar, int gen) {
-        return hmc.model.partition(lpar.uuid()).isPresent() && generation.getOrDefault(lpar.uuid(), 0) == gen
-                && Partition.RUNNING.equals(view(lpar).state());
-    }
-
-    private void hold(Partition p, SystemView sys) {
+    /** Activation takes the partition's memory and processor units from its system. */
+    void hold(Partition p, SystemView sys) {
         held.put(p.uuid(), new double[] {p.desiredMemory(), p.desiredProcessorUnits()});
         sys.availableMemory(sys.availableMemory() - p.desiredMemory());
         sys.availableProcessorUnits(sys.availableProcessorUnits() - p.desiredProcessorUnits());
         hmc.modified(sys.object(), "Other");
     }
 
-    private void release(Partition p) {
+    /** Shutdown gives them back. */
+    void release(Partition p) {
         double[] h = held.remove(p.uuid());
         if (h == null) {
             return;
