@@ -64,6 +64,24 @@ public final class Credentials {
     }
 
     /**
+     * An API token given as one string, the way Proxmox VE shows it when the token is made
+     * ({@code user@realm!tokenid=secret}): split at the first {@code =}. The error never shows
+     * the secret.
+     *
+     * @param token the token's id and secret joined by {@code =}
+     * @return API token credentials
+     * @throws InvalidSpecException naming {@code credentials.token} when it has no {@code =}
+     */
+    public static Credentials apiToken(String token) {
+        String t = requireText(token, "token");
+        int eq = t.indexOf('=');
+        if (eq <= 0 || eq == t.length() - 1) {
+            throw new InvalidSpecException("credentials.token", "must be <token id>=<secret>, such as root@pam!ci=<uuid>");
+        }
+        return apiToken(t.substring(0, eq).strip(), t.substring(eq + 1).strip());
+    }
+
+    /**
      * Credentials of a kind only one provider understands. Every value is treated as secret.
      *
      * @param providerKind the provider's name for the kind, such as {@code kerberos}

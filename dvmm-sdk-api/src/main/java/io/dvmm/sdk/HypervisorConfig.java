@@ -106,6 +106,11 @@ public final class HypervisorConfig {
         return type != null ? type : endpoint.getScheme().toLowerCase(Locale.ROOT);
     }
 
+    /** @return the type set explicitly with {@link Builder#type(String)}, if any */
+    public Optional<String> explicitType() {
+        return Optional.ofNullable(type);
+    }
+
     /** @return the credentials; {@link Credentials#none()} by default */
     public Credentials credentials() {
         return credentials;

@@ -52,10 +52,11 @@ public final class Hypervisors {
      */
     public static Hypervisor connect(HypervisorConfig config) {
         Objects.requireNonNull(config, "config");
-        HypervisorProvider provider = find(config.type()).orElseThrow(() -> new InvalidSpecException("type",
-                "no provider for '" + config.type() + "'; providers found: " + describe(installed())
-                        + ". Add the provider's artifact (io.dvmm.sdk:dvmm-sdk-" + config.type()
-                        + ") or register it with Hypervisors.register(...)"));
+        HypervisorProvider provider = find(config.type()).or(() -> recognizing(config)).orElseThrow(() -> new InvalidSpecException(
+                "type", "no provider for '" + config.type() + "'; providers found: " + describe(installed()) + ". "
+                        + (KNOWN_TYPES.contains(config.type()) ? "Add the provider's artifact (io.dvmm.sdk:dvmm-sdk-" + config.type()
+                        + ") or register it with Hypervisors.register(...)"
+                        : "Name the provider with HypervisorConfig.Builder.type(...) or use its own scheme, such as proxmox://")));
         checkProperties(provider, config);
         LOG.debug("Connecting to {} with provider {}", config.endpoint(), provider.type());
         return provider.connect(config);
@@ -127,6 +128,18 @@ public final class Hypervisors {
         List<HypervisorProvider> list = new ArrayList<>(byType.values());
         list.sort(Comparator.comparing(HypervisorProvider::type));
         return List.copyOf(list);
+    }
+
+    /** The providers of this project, whose artifacts a message may name. */
+    private static final java.util.Set<String> KNOWN_TYPES = java.util.Set.of("proxmox", "vsphere", "hyperv", "powervm", "inmemory");
+
+    /** The one provider that recognizes an endpoint of a generic scheme (https), when the config names no type. */
+    private static Optional<HypervisorProvider> recognizing(HypervisorConfig config) {
+        if (config.explicitType().isPresent()) {
+            return Optional.empty();
+        }
+        List<HypervisorProvider> matches = installed().stream().filter(p -> p.recognizes(config.endpoint())).toList();
+        return matches.size() == 1 ? Optional.of(matches.get(0)) : Optional.empty();
     }
 
     private static Optional<HypervisorProvider> find(String typeOrScheme) {

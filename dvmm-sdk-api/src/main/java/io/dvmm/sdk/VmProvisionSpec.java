@@ -438,7 +438,6 @@ public final class VmProvisionSpec {
             for (int i = 0; i < nics.size(); i++) {
                 nics.get(i).validate("nics[" + i + "]");
             }
-            placement.validate();
             for (Map.Entry<String, String> m : metadata.entrySet()) {
                 String key = m.getKey();
                 if (key == null || key.isBlank() || key.length() > 128) {

@@ -50,7 +50,14 @@ class HypervisorsDiscoveryTest {
                 .isInstanceOf(InvalidSpecException.class)
                 .hasMessageContaining("no provider for 'nosuch'")
                 .hasMessageContaining("providers found: none")
-                .hasMessageContaining("dvmm-sdk-nosuch");
+                .hasMessageContaining("type(...)")
+                .hasMessageNotContaining("dvmm-sdk-nosuch");
+        // A provider of this project that is not on the class path: the message names its artifact.
+        assertThatThrownBy(() -> Hypervisors.connect("powervm://hmc", Credentials.none()))
+                .hasMessageContaining("io.dvmm.sdk:dvmm-sdk-powervm");
+        // https is no provider's own scheme: no made-up artifact such as dvmm-sdk-https.
+        assertThatThrownBy(() -> Hypervisors.connect("https://pve1:8006", Credentials.none()))
+                .hasMessageNotContaining("dvmm-sdk-https");
     }
 
     @Test

@@ -28,6 +28,19 @@ public interface HypervisorProvider {
         return Set.of(type());
     }
 
+    /**
+     * Whether this provider serves an endpoint whose scheme is no provider's own, such as
+     * {@code https://pve1:8006} (Proxmox's port). {@link io.dvmm.sdk.Hypervisors#connect} picks
+     * the provider only when exactly one recognizes the endpoint; otherwise the config must name
+     * its type.
+     *
+     * @param endpoint the endpoint
+     * @return whether it is this provider's, by default never
+     */
+    default boolean recognizes(java.net.URI endpoint) {
+        return false;
+    }
+
     /** @return a human name, such as {@code Proxmox VE (REST)} */
     String displayName();
 

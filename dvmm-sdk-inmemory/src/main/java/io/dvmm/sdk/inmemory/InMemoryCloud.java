@@ -73,7 +73,8 @@ public final class InMemoryCloud {
     private static Inventory seed() {
         return Inventory.builder()
                 .datacenters(List.of(Inventory.Datacenter.builder("dc-1", "dc1").path("/dc1").build()))
-                .clusters(List.of(Inventory.Cluster.builder("cluster-1", "cluster1").datacenter("dc1").build()))
+                .clusters(List.of(Inventory.Cluster.builder("cluster-1", "cluster1").datacenter("dc1").path("/dc1/host/cluster1").build(),
+                        Inventory.Cluster.builder("cluster-2", "cluster2").datacenter("dc1").path("/dc1/host/cluster2").build()))
                 .hosts(List.of(
                         Inventory.Host.builder("host-1", "host1").datacenter("dc1").cluster("cluster1").cpuCount(32).memoryMiB(131072).build(),
                         Inventory.Host.builder("host-2", "host2").datacenter("dc1").cluster("cluster1").cpuCount(32).memoryMiB(131072).build()))
@@ -84,8 +85,11 @@ public final class InMemoryCloud {
                                 .freeBytes(6L << 40).shared(true).build()))
                 .networks(List.of(Inventory.Network.builder("net-1", "vm-network").datacenter("dc1").type("bridge").build(),
                         Inventory.Network.builder("net-2", "backend").datacenter("dc1").type("bridge").build()))
-                .resourcePools(List.of(Inventory.ResourcePool.builder("pool-1", "default").datacenter("dc1").build(),
-                        Inventory.ResourcePool.builder("pool-2", "dev").datacenter("dc1").build()))
+                .resourcePools(List.of(Inventory.ResourcePool.builder("pool-1", "default").datacenter("dc1")
+                                .path("/dc1/host/cluster1/Resources/default").build(),
+                        Inventory.ResourcePool.builder("pool-2", "dev").datacenter("dc1").path("/dc1/host/cluster1/Resources/dev").build(),
+                        // A second pool named "dev" in another cluster: the name alone is ambiguous.
+                        Inventory.ResourcePool.builder("pool-3", "dev").datacenter("dc1").path("/dc1/host/cluster2/Resources/dev").build()))
                 .templates(List.of(
                         Inventory.Template.builder("tpl-9000", "ubuntu-22.04").datacenter("dc1").host("host1").cpuCount(2)
                                 .memoryMiB(2048).diskGiB(20).build(),
@@ -156,6 +160,24 @@ public final class InMemoryCloud {
         return Optional.of(r);
     }
 
+    /**
+     * Adds a VM the way another tool would, without the SDK's name check: for tests of what the
+     * SDK does when two VMs share a name.
+     *
+     * @param vmName the name, possibly one already taken
+     * @return the new VM's id
+     */
+    public synchronized String addVmBehindTheSdk(String vmName) {
+        Inventory.Template t = inventory.templates().get(0);
+        String id = "vm-" + ids.incrementAndGet();
+        VmRecord r = new VmRecord(id, vmName, t, t.host(), null);
+        r.locked = false;
+        r.rawState = "stopped";
+        vms.put(id, r);
+        namesInUse.putIfAbsent(vmName, id);
+        return id;
+    }
+
     synchronized boolean remove(String id) {
         VmRecord r = vms.remove(id);
         if (r == null) {
@@ -174,7 +196,7 @@ public final class InMemoryCloud {
     }
 
     synchronized boolean nameTaken(String vmName) {
-        return namesInUse.containsKey(vmName);
+        return namesInUse.containsKey(vmName) || vms.values().stream().anyMatch(v -> v.name.equals(vmName));
     }
 
     List<VmRecord> allVms() {

@@ -6,6 +6,7 @@ import io.dvmm.sdk.ErrorContext;
 import io.dvmm.sdk.InvalidSpecException;
 import io.dvmm.sdk.Inventory;
 import io.dvmm.sdk.NicSpec;
+import io.dvmm.sdk.Placement;
 import io.dvmm.sdk.VmInfo;
 import io.dvmm.sdk.VmProvisionSpec;
 import io.dvmm.sdk.spi.support.Backoff;
@@ -68,23 +69,23 @@ final class InMemoryProvisioning implements ProvisioningSteps<InMemoryProvisioni
                     throw new InvalidSpecException("nics[" + i + "].network", "no network named '" + net + "'", ctx());
                 }
             }
-            String host = spec.placement().hostName().orElse(template.host());
-            if (inv.hosts().stream().noneMatch(h -> h.name().equals(host))) {
-                throw new InvalidSpecException("placement.host", "no host named '" + host + "'", ctx());
-            }
-            String datastore = spec.placement().datastoreName().orElse(inv.datastores().get(0).name());
-            checkDatastore(inv, datastore, "placement.datastore");
+            Placement pl = spec.placement();
+            pl.datacenterName().ifPresent(d -> one(inv.datacenters(), d, "placement.datacenter"));
+            pl.clusterName().ifPresent(c -> one(inv.clusters(), c, "placement.cluster"));
+            pl.clusterId().ifPresent(c -> byId(inv.clusters(), c, "placement.clusterId"));
+            String host = pl.hostName().map(h -> one(inv.hosts(), h, "placement.host").name())
+                    .or(() -> pl.hostId().map(h -> byId(inv.hosts(), h, "placement.hostId").name())).orElse(template.host());
+            String datastore = pl.datastoreName().map(d -> one(inv.datastores(), d, "placement.datastore").name())
+                    .or(() -> pl.datastoreId().map(d -> byId(inv.datastores(), d, "placement.datastoreId").name()))
+                    .orElse(inv.datastores().get(0).name());
+            pl.resourcePoolId().ifPresent(p -> byId(inv.resourcePools(), p, "placement.resourcePoolId"));
             for (int i = 0; i < spec.disks().size(); i++) {
                 Optional<String> ds = spec.disks().get(i).datastoreName();
                 if (ds.isPresent()) {
                     checkDatastore(inv, ds.get(), "disks[" + i + "].datastore");
                 }
             }
-            spec.placement().resourcePoolName().ifPresent(p -> {
-                if (inv.resourcePools().stream().noneMatch(rp -> rp.name().equals(p))) {
-                    throw new InvalidSpecException("placement.resourcePool", "no resource pool named '" + p + "'", ctx());
-                }
-            });
+            pl.resourcePoolName().ifPresent(p -> one(inv.resourcePools(), p, "placement.resourcePool"));
             if (!spec.disks().isEmpty() && spec.disks().get(0).sizeGiB() < template.diskGiB()) {
                 throw new InvalidSpecException("disks[0].sizeGiB", "cannot shrink the template's " + template.diskGiB()
                         + " GiB boot disk", ctx());
@@ -94,6 +95,24 @@ final class InMemoryProvisioning implements ProvisioningSteps<InMemoryProvisioni
             }
             return new Plan(spec, template, host, datastore);
         });
+    }
+
+    /** The one entry of that name, or an error naming the field and the candidates. */
+    private static <E extends Inventory.Entry> E one(List<E> entries, String name, String field) {
+        List<E> matches = entries.stream().filter(e -> e.name().equals(name)).toList();
+        if (matches.size() == 1) {
+            return matches.get(0);
+        }
+        throw new InvalidSpecException(field, (matches.isEmpty() ? "no entry named '" + name + "'; known: "
+                + entries.stream().map(Inventory.Entry::name).toList()
+                : "'" + name + "' is ambiguous; candidates: " + matches.stream().map(e -> e.id() + " (" + e.path() + ")").toList()),
+                ctx());
+    }
+
+    private static <E extends Inventory.Entry> E byId(List<E> entries, String id, String field) {
+        return entries.stream().filter(e -> e.id().equals(id)).findFirst().orElseThrow(() ->
+                new InvalidSpecException(field, "no entry with id '" + id + "'; known: "
+                        + entries.stream().map(Inventory.Entry::id).toList(), ctx()));
     }
 
     private static void checkDatastore(Inventory inv, String name, String field) {

@@ -74,6 +74,12 @@ public final class ProxmoxProvider implements HypervisorProvider {
         return TYPE;
     }
 
+    /** {@code https://host:8006}: pveproxy's port. */
+    @Override
+    public boolean recognizes(java.net.URI endpoint) {
+        return "https".equalsIgnoreCase(endpoint.getScheme()) && endpoint.getPort() == 8006;
+    }
+
     @Override
     public String displayName() {
         return "Proxmox VE (REST)";

@@ -8,6 +8,7 @@ import io.dvmm.sdk.GuestCustomization;
 import io.dvmm.sdk.InvalidSpecException;
 import io.dvmm.sdk.IpConfig;
 import io.dvmm.sdk.NicSpec;
+import io.dvmm.sdk.Placement;
 import io.dvmm.sdk.ResourceExhaustedException;
 import io.dvmm.sdk.VmProvisionSpec;
 import io.dvmm.sdk.proxmox.ProxmoxOptions;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -74,11 +76,26 @@ final class ProxmoxClonePlanner {
         if (!DNS_NAME.matcher(spec.name()).matches()) {
             throw new InvalidSpecException("name", "Proxmox VM names must be DNS names (letters, digits, '-' and '.')", c);
         }
-        spec.placement().hostName().ifPresent(h -> check(NODE, h, "placement.host", "a Proxmox node name"));
-        spec.placement().datastoreName().ifPresent(d -> check(STORAGE, d, "placement.datastore", "a Proxmox storage id"));
-        spec.placement().resourcePoolName().ifPresent(p -> check(POOL, p, "placement.resourcePool", "a Proxmox pool id"));
+        Placement pl = spec.placement();
+        pl.hostName().ifPresent(h -> check(NODE, h, "placement.host", "a Proxmox node name"));
+        pl.hostId().ifPresent(h -> check(NODE, h, "placement.hostId", "a Proxmox node name"));
+        pl.datastoreName().ifPresent(d -> check(STORAGE, d, "placement.datastore", "a Proxmox storage id"));
+        pl.datastoreId().ifPresent(d -> check(STORAGE, d, "placement.datastoreId", "a Proxmox storage id"));
+        pl.resourcePoolName().ifPresent(p -> check(POOL, p, "placement.resourcePool", "a Proxmox pool id"));
+        pl.resourcePoolId().ifPresent(p -> check(POOL, p, "placement.resourcePoolId", "a Proxmox pool id"));
+        pl.datacenterName().filter(d -> !d.equals(ProxmoxInventory.DATACENTER)).ifPresent(d -> {
+            throw new InvalidSpecException("placement.datacenter", "a Proxmox cluster is one datacenter, '"
+                    + ProxmoxInventory.DATACENTER + "'; was '" + d + "'", c);
+        });
+        pl.clusterName().or(pl::clusterId).filter(d -> !d.equals(ProxmoxInventory.DATACENTER)).ifPresent(d -> {
+            throw new InvalidSpecException("placement.cluster", "this Proxmox endpoint is one cluster, '"
+                    + ProxmoxInventory.DATACENTER + "'; choose a node with placement.host; was '" + d + "'", c);
+        });
+        if (pl.folderPath().isPresent()) {
+            throw new InvalidSpecException("placement.folder", "Proxmox has no VM folders; use placement.resourcePool", c);
+        }
         boolean full = spec.cloneMode() == CloneMode.FULL;
-        if (!full && spec.placement().datastoreName().isPresent()) {
+        if (!full && (pl.datastoreName().isPresent() || pl.datastoreId().isPresent())) {
             throw new InvalidSpecException("placement.datastore",
                     "a linked clone stays on the template's storage; use CloneMode.FULL to choose a datastore", c);
         }
@@ -124,7 +141,7 @@ final class ProxmoxClonePlanner {
                 continue;
             }
             String field = "disks[" + i + "].datastore";
-            String storage = d.datastoreName().or(() -> spec.placement().datastoreName()).orElseThrow(() ->
+            String storage = d.datastoreName().or(() -> storageOf(spec.placement())).orElseThrow(() ->
                     new InvalidSpecException(field, "required on Proxmox for additional disks (or set placement.datastore)", c));
             check(STORAGE, storage, field, "a Proxmox storage id");
             String key = bus + i;
@@ -134,6 +151,21 @@ final class ProxmoxClonePlanner {
         config.put("agent", "1");
         config.put("background_delay", "5");
         return new ProxmoxProvisioning.Plan(spec, o, full, config, nics, boot, extra);
+    }
+
+    /** @return the target storage: named or by id (the same on Proxmox) */
+    static Optional<String> storageOf(Placement pl) {
+        return pl.datastoreName().or(pl::datastoreId);
+    }
+
+    /** @return the target node: named or by id (the same on Proxmox) */
+    static Optional<String> nodeOf(Placement pl) {
+        return pl.hostName().or(pl::hostId);
+    }
+
+    /** @return the target pool: named or by id (the same on Proxmox) */
+    static Optional<String> poolOf(Placement pl) {
+        return pl.resourcePoolName().or(pl::resourcePoolId);
     }
 
     private static void check(Pattern format, String value, String field, String what) {

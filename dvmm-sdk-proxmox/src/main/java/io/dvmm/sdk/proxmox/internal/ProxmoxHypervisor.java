@@ -132,7 +132,8 @@ public final class ProxmoxHypervisor extends AbstractHypervisor {
 
     @Override
     public CompletableFuture<List<VmInfo>> listVms(VmQuery query) {
-        return guarded(Capability.LIST_VMS, "listVms", () -> inventory.vmResources("listVms").thenApply(list -> {
+        return guarded(Capability.LIST_VMS, "listVms", () -> inventory.vmResources("listVms")
+                .thenCompose(list -> inventory.completed("listVms", list)).thenApply(list -> {
             List<VmInfo> out = new ArrayList<>();
             for (JsonNode r : list) {
                 if ("qemu".equals(ProxmoxMapper.asText(r.get("type"), "qemu")) && !ProxmoxMapper.isTemplate(r)) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dvmm.sdk.ErrorContext;
 import io.dvmm.sdk.Inventory;
 import io.dvmm.sdk.NotFoundException;
+import io.dvmm.sdk.PermissionDeniedException;
 import io.dvmm.sdk.proxmox.ProxmoxProvider;
 import io.dvmm.sdk.spi.support.Futures;
 import java.time.Duration;
@@ -26,6 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ProxmoxInventory {
     private static final Duration NODE_CACHE_TTL = Duration.ofSeconds(60);
+    /** A Proxmox cluster is one datacenter and one cluster, named so in the inventory. */
+    static final String DATACENTER = "pve";
 
     private final ProxmoxClient client;
     private final Map<Integer, String> nodeOfVm = new ConcurrentHashMap<>();
@@ -40,6 +43,11 @@ final class ProxmoxInventory {
 
     private record CachedConfig(JsonNode config, Instant fetched) {
     }
+
+    private record CachedNodes(List<String> names, Instant fetched) {
+    }
+
+    private volatile CachedNodes nodeNames;
 
     ProxmoxInventory(ProxmoxClient client) {
         this.client = client;
@@ -107,25 +115,97 @@ final class ProxmoxInventory {
         return nodeOfVm.containsKey(vmid);
     }
 
-    /** Finds the node of a VM: from the cache, else from one listing. */
+    /**
+     * Finds the node of a VM: from the cache, else from one listing. A VM the listing does not
+     * show may still exist where the credential may not see it (the listing is filtered by
+     * permission): then each node's own endpoint for the VM is asked, and PVE's
+     * {@code 403 Permission check failed} becomes {@link PermissionDeniedException}. Only when
+     * every node says the VM does not exist is it {@link NotFoundException}.
+     */
     CompletableFuture<String> locate(String operation, int vmid, boolean refresh) {
         String cached = refresh ? null : nodeOfVm.get(vmid);
         if (cached != null) {
             return CompletableFuture.completedFuture(cached);
         }
-        return vmResources(operation).thenApply(list -> {
-            String node = null;
+        return vmResources(operation).thenCompose(list -> {
             for (JsonNode r : list) {
                 if (ProxmoxMapper.asInt(r.get("vmid"), -1) == vmid) {
-                    node = ProxmoxMapper.asText(r.get("node"), null);
+                    return CompletableFuture.completedFuture(ProxmoxMapper.asText(r.get("node"), null));
                 }
             }
-            if (node == null) {
-                nodeOfVm.remove(vmid);
-                throw new NotFoundException("VM " + vmid + " does not exist", ErrorContext.of(ProxmoxProvider.TYPE, operation));
-            }
-            return node;
+            nodeOfVm.remove(vmid);
+            return nodes(operation).thenCompose(nodes -> probe(operation, vmid, nodes, 0));
         });
+    }
+
+    private CompletableFuture<String> probe(String operation, int vmid, List<String> nodes, int i) {
+        if (i >= nodes.size()) {
+            return Futures.failed(new NotFoundException("VM " + vmid + " does not exist", ErrorContext.of(ProxmoxProvider.TYPE, operation)));
+        }
+        String node = nodes.get(i);
+        return client.get(operation, ProxmoxHypervisor.vmPath(node, vmid, "status", "current"), Map.of())
+                .thenApply(s -> {
+                    nodeOfVm.put(vmid, node);
+                    return node;
+                })
+                .exceptionallyCompose(e -> {
+                    Throwable cause = Futures.unwrap(e);
+                    if (cause instanceof PermissionDeniedException pd) {
+                        return Futures.failed(new PermissionDeniedException("VM " + vmid + " is not visible to this credential "
+                                + "(it may exist): " + pd.serverMessage().orElse("permission denied"), pd.context(), pd));
+                    }
+                    return cause instanceof NotFoundException ? probe(operation, vmid, nodes, i + 1) : Futures.failed(cause);
+                });
+    }
+
+    /** The cluster's node names, cached for a minute. */
+    CompletableFuture<List<String>> nodes(String operation) {
+        CachedNodes c = nodeNames;
+        if (c != null && c.fetched().plus(NODE_CACHE_TTL).isAfter(Instant.now())) {
+            return CompletableFuture.completedFuture(c.names());
+        }
+        return client.get(operation, ProxmoxClient.path("nodes"), Map.of()).thenApply(list -> {
+            List<String> names = new ArrayList<>();
+            for (JsonNode n : list) {
+                names.add(ProxmoxMapper.asText(n.get("node"), ""));
+            }
+            names.sort(null);
+            nodeNames = new CachedNodes(List.copyOf(names), Instant.now());
+            return names;
+        });
+    }
+
+    /**
+     * Completes listing entries that pvestatd has not caught up with yet (a new guest shows as
+     * {@code status: unknown} without a name) from the guest's own {@code status/current}, so a
+     * listing never reports {@code VM 123 / UNKNOWN} for a VM that exists.
+     */
+    CompletableFuture<List<JsonNode>> completed(String operation, JsonNode list) {
+        List<CompletableFuture<JsonNode>> out = new ArrayList<>();
+        for (JsonNode r : list) {
+            if (!"qemu".equals(ProxmoxMapper.asText(r.get("type"), "")) || r.hasNonNull("name")) {
+                out.add(CompletableFuture.completedFuture(r));
+                continue;
+            }
+            int vmid = ProxmoxMapper.asInt(r.get("vmid"), -1);
+            String node = ProxmoxMapper.asText(r.get("node"), "");
+            out.add(client.get(operation, ProxmoxHypervisor.vmPath(node, vmid, "status", "current"), Map.of())
+                    .handle((s, e) -> {
+                        if (e != null || s == null || !s.isObject()) {
+                            return r;
+                        }
+                        com.fasterxml.jackson.databind.node.ObjectNode merged = ((com.fasterxml.jackson.databind.node.ObjectNode) r).deepCopy();
+                        s.properties().forEach(p -> merged.set(p.getKey(), p.getValue()));
+                        merged.put("vmid", vmid);
+                        merged.put("node", node);
+                        merged.put("type", "qemu");
+                        if (s.has("cpus") && !s.has("maxcpu")) {
+                            merged.set("maxcpu", s.get("cpus"));
+                        }
+                        return (JsonNode) merged;
+                    }));
+        }
+        return CompletableFuture.allOf(out.toArray(CompletableFuture[]::new)).thenApply(x -> out.stream().map(CompletableFuture::join).toList());
     }
 
     /** The bridges of a node, cached for a minute. */
@@ -177,7 +257,7 @@ final class ProxmoxInventory {
     }
 
     private Inventory build(JsonNode res, JsonNode poolList, Set<String> allBridges) {
-        String dc = "pve";
+        String dc = DATACENTER;
         List<Inventory.Host> hosts = new ArrayList<>();
         Map<String, Inventory.Datastore> stores = new LinkedHashMap<>();
         List<Inventory.Template> templates = new ArrayList<>();

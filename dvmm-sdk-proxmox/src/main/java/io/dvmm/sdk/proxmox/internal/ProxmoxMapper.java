@@ -31,6 +31,9 @@ final class ProxmoxMapper {
     private static final Pattern MAC = Pattern.compile("(?i)[0-9a-f]{2}(:[0-9a-f]{2}){5}");
     private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)([KMGT]?)");
     private static final String META_SEPARATOR = "+";
+    private static final Pattern IPCONFIG_KEY = Pattern.compile("ipconfig(\\d+)");
+    /** A static address of {@code ipconfigN}: {@code ip=10.0.0.5/24} or {@code ip6=2001:db8::5/64}. */
+    private static final Pattern STATIC_ADDRESS = Pattern.compile("(?:^|,)ip6?=([0-9A-Fa-f.:]+)/\\d+");
     private static final long MIB = 1024L * 1024L;
 
     private ProxmoxMapper() {
@@ -134,14 +137,17 @@ final class ProxmoxMapper {
         long memory = memoryMiB(asText(config.get("memory"), null), asLong(status.get("maxmem"), 0) / MIB);
         List<NicInfo> nics = new ArrayList<>();
         List<DiskInfo> disks = new ArrayList<>();
-        Map<Integer, String> staticIps = new TreeMap<>();
+        Map<Integer, List<String>> staticIps = new TreeMap<>();
         for (Map.Entry<String, JsonNode> e : config.properties()) {
-            Matcher ip = Pattern.compile("ipconfig(\\d+)").matcher(e.getKey());
+            Matcher ip = IPCONFIG_KEY.matcher(e.getKey());
             if (ip.matches()) {
-                Matcher addr = Pattern.compile("(?:^|,)ip=([0-9.]+)/\\d+").matcher(e.getValue().asText());
-                if (addr.find()) {
-                    staticIps.put(Integer.parseInt(ip.group(1)), addr.group(1));
+                Matcher addr = STATIC_ADDRESS.matcher(e.getValue().asText());
+                List<String> found = new ArrayList<>();
+                while (addr.find()) {
+                    found.add(addr.group(1));
                 }
+                found.sort(java.util.Comparator.comparing((String x) -> x.contains(":")));
+                staticIps.put(Integer.parseInt(ip.group(1)), found);
             }
         }
         for (Map.Entry<String, JsonNode> e : config.properties()) {
@@ -150,9 +156,9 @@ final class ProxmoxMapper {
                 Map<String, String> p = parseNet(e.getValue().asText());
                 String mac = p.getOrDefault("macaddr", "");
                 List<String> ips = new ArrayList<>(agentIps(agent, mac));
-                String fixed = staticIps.get(Integer.parseInt(net.group(1)));
-                if (ips.isEmpty() && fixed != null && "running".equals(raw)) {
-                    ips.add(fixed);
+                List<String> fixed = staticIps.getOrDefault(Integer.parseInt(net.group(1)), List.of());
+                if (ips.isEmpty() && "running".equals(raw)) {
+                    ips.addAll(fixed);
                 }
                 nics.add(new NicInfo(e.getKey(), p.getOrDefault("bridge", ""), mac.toLowerCase(Locale.ROOT), ips));
             } else if (DISK_KEY.matcher(e.getKey()).matches()) {
@@ -285,13 +291,17 @@ final class ProxmoxMapper {
     // ---- metadata as tags --------------------------------------------------------------------------
 
     /**
-     * Metadata lives in PVE tags so that one {@code /cluster/resources} call returns it. A tag
-     * allows only {@code [a-z0-9_][a-z0-9_+.-]*}, so each entry becomes {@code key+value} with
-     * every other byte written as {@code _hh}.
+     * Metadata lives in PVE tags, so that one {@code /cluster/resources} call returns it, written
+     * so that the web UI and {@code qm} show it readably: {@code key+value}. A tag allows only
+     * {@code [a-zA-Z0-9_+.-]} (and no {@code +}, {@code .} or {@code -} first), so letters,
+     * digits, {@code .} and {@code -} stay as they are and every other byte, {@code _} and
+     * {@code +} included, is written {@code _hh}. A key with an empty value is a plain native tag
+     * ({@code prod}); native tags set by people or other tools are read as keys with an empty value.
      */
     static String tagsFromMetadata(Map<String, String> metadata) {
         List<String> tags = new ArrayList<>();
-        metadata.forEach((k, v) -> tags.add(encodeTagPart(k, true) + META_SEPARATOR + encodeTagPart(v, false)));
+        metadata.forEach((k, v) -> tags.add(v.isEmpty() ? encodeTagPart(k, true)
+                : encodeTagPart(k, true) + META_SEPARATOR + encodeTagPart(v, false)));
         return String.join(";", tags);
     }
 
@@ -301,14 +311,13 @@ final class ProxmoxMapper {
             return out;
         }
         for (String tag : tags.split("[;, ]+")) {
-            int sep = tag.indexOf(META_SEPARATOR);
-            if (sep > 0) {
-                String k = decodeTagPart(tag.substring(0, sep));
-                String v = decodeTagPart(tag.substring(sep + 1));
-                if (k != null && v != null) {
-                    out.put(k, v);
-                }
+            if (tag.isEmpty()) {
+                continue;
             }
+            int sep = tag.indexOf(META_SEPARATOR);
+            String k = decodeTagPart(sep > 0 ? tag.substring(0, sep) : tag);
+            String v = sep > 0 ? decodeTagPart(tag.substring(sep + 1)) : "";
+            out.put(k == null ? tag : k, v == null ? tag.substring(sep + 1) : v);
         }
         return out;
     }
@@ -318,7 +327,8 @@ final class ProxmoxMapper {
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
         for (int i = 0; i < bytes.length; i++) {
             int c = bytes[i] & 0xff;
-            boolean plain = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || ((c == '.' || c == '-') && !(first && i == 0));
+            boolean letterOrDigit = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+            boolean plain = letterOrDigit || ((c == '.' || c == '-') && !(first && i == 0));
             if (plain) {
                 b.append((char) c);
             } else {
@@ -328,6 +338,7 @@ final class ProxmoxMapper {
         return b.toString();
     }
 
+    /** @return the decoded part, or {@code null} when it is not in the SDK's encoding */
     private static String decodeTagPart(String s) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int i = 0; i < s.length(); i++) {
@@ -343,7 +354,7 @@ final class ProxmoxMapper {
                 }
                 i += 2;
             } else {
-                out.write(Character.toLowerCase(c));
+                out.write(c);
             }
         }
         return out.toString(StandardCharsets.UTF_8);

@@ -101,12 +101,13 @@ final class ProxmoxProvisioning implements ProvisioningSteps<ProxmoxProvisioning
 
     @Override
     public CompletableFuture<Plan> resolve(Plan plan, OperationRun run) {
-        return hv.inventory.vmResources(OP).thenCompose(list -> {
+        // A guest the listing shows without a name (pvestatd lagging) may carry the name asked for: complete it first.
+        return hv.inventory.vmResources(OP).thenCompose(list -> hv.inventory.completed(OP, list)).thenCompose(list -> {
             run.check();
             JsonNode template = template(plan, list);
             plan.templateVmid = ProxmoxMapper.asInt(template.get("vmid"), -1);
             plan.templateNode = ProxmoxMapper.asText(template.get("node"), "");
-            plan.node = plan.spec.placement().hostName().orElse(plan.templateNode);
+            plan.node = ProxmoxClonePlanner.nodeOf(plan.spec.placement()).orElse(plan.templateNode);
             plan.vmid = planner.pickVmid(plan.options.vmid().orElse(-1), plan.usedIds);
             CompletableFuture<Void> bridges = checkBridges(plan);
             CompletableFuture<JsonNode> config = hv.inventory.templateConfig(OP, plan.templateNode, plan.templateVmid, run.deadline());
@@ -117,7 +118,7 @@ final class ProxmoxProvisioning implements ProvisioningSteps<ProxmoxProvisioning
         });
     }
 
-    private JsonNode template(Plan plan, JsonNode list) {
+    private JsonNode template(Plan plan, List<JsonNode> list) {
         VmProvisionSpec spec = plan.spec;
         JsonNode template = null;
         for (JsonNode r : list) {
@@ -139,7 +140,8 @@ final class ProxmoxProvisioning implements ProvisioningSteps<ProxmoxProvisioning
         }
         if (template == null) {
             throw new InvalidSpecException(spec.templateId().isPresent() ? "templateId" : "template",
-                    "no template '" + spec.templateName().or(spec::templateId).orElse("") + "' on this cluster", ctx());
+                    "no template '" + spec.templateName().or(spec::templateId).orElse("") + "' is visible on this cluster "
+                            + "(a privilege-separated token sees only the guests it is granted)", ctx());
         }
         return template;
     }
@@ -169,7 +171,7 @@ final class ProxmoxProvisioning implements ProvisioningSteps<ProxmoxProvisioning
 
     @Override
     public CompletableFuture<Made> create(Plan plan, CreateAttempt<Made> attempt, OperationRun run) {
-        String storageKey = plan.spec.placement().datastoreName().orElse("template-" + plan.templateNode);
+        String storageKey = ProxmoxClonePlanner.storageOf(plan.spec.placement()).orElse("template-" + plan.templateNode);
         return planner.cloneLimit(storageKey).submit(() -> clone(plan, attempt, run, 1));
     }
 
@@ -183,8 +185,8 @@ final class ProxmoxProvisioning implements ProvisioningSteps<ProxmoxProvisioning
         if (!plan.node.equals(plan.templateNode)) {
             form.put("target", plan.node);
         }
-        plan.spec.placement().datastoreName().ifPresent(s -> form.put("storage", s));
-        plan.spec.placement().resourcePoolName().ifPresent(p -> form.put("pool", p));
+        ProxmoxClonePlanner.storageOf(plan.spec.placement()).ifPresent(s -> form.put("storage", s));
+        ProxmoxClonePlanner.poolOf(plan.spec.placement()).ifPresent(p -> form.put("pool", p));
         form.put("description", description(plan, attempt.marker()));
         List<String> path = ProxmoxHypervisor.vmPath(plan.templateNode, plan.templateVmid, "clone");
         return hv.client.post(OP, path, form, run.deadline())

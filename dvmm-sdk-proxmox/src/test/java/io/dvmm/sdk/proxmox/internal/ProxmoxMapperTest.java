@@ -103,11 +103,19 @@ class ProxmoxMapperTest {
         meta.put(".hidden", "");
         String tags = ProxmoxMapper.tagsFromMetadata(meta);
         for (String tag : tags.split(";")) {
-            assertThat(tag).matches("[a-z0-9_][a-z0-9_+.\\-]*");
+            assertThat(tag).matches("[a-zA-Z0-9_][a-zA-Z0-9_+.\\-]*");
         }
         assertThat(ProxmoxMapper.metadataFromTags(tags)).isEqualTo(meta);
-        assertThat(ProxmoxMapper.metadataFromTags("plain;other")).isEmpty();
-        assertThat(ProxmoxMapper.metadataFromTags("broken+_z")).isEmpty();
+        // Native tags, set in the web UI or by qm, are keys without a value.
+        assertThat(ProxmoxMapper.metadataFromTags("prod;web-tier")).containsExactly(Map.entry("prod", ""), Map.entry("web-tier", ""));
+        assertThat(ProxmoxMapper.metadataFromTags("broken+_z")).containsEntry("broken", "_z");
+    }
+
+    @Test
+    void metadataTagsStayReadableForOtherPveTools() {
+        assertThat(ProxmoxMapper.tagsFromMetadata(Map.of("owner", "Alice-Smith"))).isEqualTo("owner+Alice-Smith");
+        assertThat(ProxmoxMapper.tagsFromMetadata(Map.of("env", "prod.eu"))).isEqualTo("env+prod.eu");
+        assertThat(ProxmoxMapper.tagsFromMetadata(Map.of("prod", ""))).isEqualTo("prod");
     }
 
     @Test

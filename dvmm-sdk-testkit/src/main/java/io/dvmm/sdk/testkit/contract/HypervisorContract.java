@@ -136,6 +136,38 @@ public abstract class HypervisorContract {
         return null;
     }
 
+    /**
+     * Makes two VMs of one name behind the SDK's back (as another tool would), for the case that
+     * {@code findVm} refuses an ambiguous name.
+     *
+     * @param name the name both get
+     * @return the ids of the two VMs, or an empty list when the endpoint cannot hold two VMs of one name
+     */
+    protected List<VmId> makeTwoVmsNamed(String name) {
+        return List.of();
+    }
+
+    /**
+     * @return a placement whose names match several inventory entries on this endpoint (the same
+     *         datastore name in two datacenters), or {@code null} when the endpoint has none
+     */
+    protected Placement ambiguousPlacement() {
+        return null;
+    }
+
+    /**
+     * @return a configuration with valid credentials that may not see {@link #vmHiddenFromRestrictedConfig()}
+     *         (a privilege-separated token, a user without a role), or {@code null} when the endpoint has none
+     */
+    protected HypervisorConfig restrictedConfig() {
+        return null;
+    }
+
+    /** @return a VM that exists and that {@link #restrictedConfig()} may not see; made by the provider's test */
+    protected VmId vmHiddenFromRestrictedConfig() {
+        throw new UnsupportedOperationException("override together with restrictedConfig()");
+    }
+
     /** @return a name {@link VmProvisionSpec.Builder#build()} accepts but this provider forbids */
     protected String forbiddenName() {
         return "bad name with spaces";
@@ -867,6 +899,97 @@ public abstract class HypervisorContract {
         for (String name : names) {
             eventually("no VM named " + name + " remains after its create was cancelled", () -> await(hv.findVm(name)).isEmpty());
         }
+    }
+
+
+    // ---- names, read back, restricted credentials
+
+    @Test
+    @Covers({"findVm", "createVm"})
+    void anAmbiguousNameIsRefusedWithItsCandidates() {
+        String name = uniqueName("twin");
+        List<VmId> twins = makeTwoVmsNamed(name);
+        if (!twins.isEmpty()) {
+            ConflictException e = awaitFailure(ConflictException.class, hv.findVm(name));
+            for (VmId id : twins) {
+                assertTrue(e.getMessage().contains(id.value()), "the error lists " + id + ": " + e.getMessage());
+            }
+            twins.forEach(id -> await(hv.deleteVm(id)));
+        }
+        Placement ambiguous = ambiguousPlacement();
+        if (ambiguous != null) {
+            long before = requestCount();
+            InvalidSpecException e = awaitFailure(InvalidSpecException.class,
+                    hv.createVm(baseSpec(uniqueName("amb")).placement(ambiguous).build()));
+            assertTrue(e.field().startsWith("placement."), "names the placement field: " + e.field());
+            assertTrue(e.getMessage().contains("ambiguous") || e.getMessage().contains("candidates"), e.getMessage());
+            assertTrue(requestCount() - before < 20, "refused during resolution, before any clone");
+        }
+    }
+
+    @Test
+    @Covers("createVm")
+    void concurrentCreatesOfOneNameLetExactlyOneThrough() {
+        String name = uniqueName("race");
+        List<CompletableFuture<VmInfo>> racing = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            racing.add(hv.createVm(baseSpec(name).build()));
+        }
+        int ok = 0;
+        VmInfo winner = null;
+        for (CompletableFuture<VmInfo> f : racing) {
+            try {
+                winner = await(f);
+                ok++;
+            } catch (ConflictException e) {
+                assertEquals("createVm", e.operation());
+            }
+        }
+        assertEquals(1, ok, "exactly one of four concurrent creates of one name succeeds");
+        assertEquals(1, await(hv.listVms(VmQuery.builder().namePattern(name).build())).size());
+        assertTrue(await(hv.deleteVm(winner.id())));
+    }
+
+    @Test
+    @Covers({"createVm", "getVm"})
+    void createVmAnswersWithTheVmAsTheEndpointReportsIt() {
+        Set<Capability> caps = caps();
+        VmProvisionSpec.Builder spec = baseSpec(uniqueName("readback")).cpuCount(2).memoryMiB(768);
+        if (caps.contains(Capability.METADATA)) {
+            spec.metadata("k", "v");
+        }
+        VmInfo made = create(spec.build());
+        VmInfo read = await(hv.getVm(made.id()));
+        assertEquals(read.id(), made.id());
+        assertEquals(read.name(), made.name());
+        assertEquals(read.powerState(), made.powerState());
+        assertEquals(read.cpuCount(), made.cpuCount());
+        assertEquals(read.memoryMiB(), made.memoryMiB());
+        assertEquals(read.host(), made.host(), "host");
+        assertEquals(read.metadata(), made.metadata(), "metadata");
+        assertEquals(read.nics().stream().map(n -> n.network() + " " + n.macAddress()).toList(),
+                made.nics().stream().map(n -> n.network() + " " + n.macAddress()).toList(), "NICs");
+        assertEquals(read.disks().stream().map(d -> d.sizeGiB() + " " + d.datastore()).toList(),
+                made.disks().stream().map(d -> d.sizeGiB() + " " + d.datastore()).toList(), "disks");
+        assertTrue(await(hv.deleteVm(made.id())));
+    }
+
+    @Test
+    @Covers({"getVm", "startVm", "deleteVm"})
+    void aRestrictedCredentialGetsPermissionDeniedNotNotFound() {
+        HypervisorConfig restricted = restrictedConfig();
+        if (restricted == null) {
+            return;
+        }
+        VmId hidden = vmHiddenFromRestrictedConfig();
+        try (Hypervisor limited = Hypervisors.connect(restricted)) {
+            assertTrue(await(limited.listVms()).stream().noneMatch(v -> v.id().equals(hidden)), "the listing hides it");
+            io.dvmm.sdk.PermissionDeniedException e = awaitFailure(io.dvmm.sdk.PermissionDeniedException.class, limited.getVm(hidden));
+            assertFalse(e.retryable());
+            awaitFailure(io.dvmm.sdk.PermissionDeniedException.class, limited.startVm(hidden));
+            awaitFailure(io.dvmm.sdk.PermissionDeniedException.class, limited.deleteVm(hidden));
+        }
+        assertEquals(hidden, await(hv.getVm(hidden)).id(), "the VM is still there");
     }
 
     // ---- coverage

@@ -26,6 +26,17 @@ class InMemoryContractTest extends HypervisorContract {
     }
 
     @Override
+    protected java.util.List<io.dvmm.sdk.VmId> makeTwoVmsNamed(String name) {
+        InMemoryCloud cloud = InMemoryCloud.named(CLOUD);
+        return java.util.List.of(io.dvmm.sdk.VmId.of(cloud.addVmBehindTheSdk(name)), io.dvmm.sdk.VmId.of(cloud.addVmBehindTheSdk(name)));
+    }
+
+    @Override
+    protected io.dvmm.sdk.Placement ambiguousPlacement() {
+        return io.dvmm.sdk.Placement.builder().resourcePool("dev").build();
+    }
+
+    @Override
     protected String templateName() {
         return "ubuntu-22.04";
     }

@@ -335,6 +335,38 @@ public final class ProxmoxSimulator implements AutoCloseable {
                 + ("*".equals(pathTemplate) ? "**" : pathTemplate));
     }
 
+    /**
+     * Adds a privilege-separated API token ({@code user@realm!id}) that sees only the template and
+     * the VMs it creates or is granted: every other VM is missing from its listings, and its
+     * requests on them get PVE's {@code 403 Permission check failed (/vms/N, VM.Audit)}.
+     */
+    public ProxmoxSimulator addRestrictedToken(String tokenId, String secret) {
+        cluster.restrict(tokenId);
+        api.addToken(tokenId, secret);
+        return this;
+    }
+
+    /** Grants a restricted token VM.Audit (and more) on one VM. */
+    public ProxmoxSimulator grant(String tokenId, int vmid) {
+        cluster.grant(tokenId, vmid);
+        return this;
+    }
+
+    /**
+     * New guests show as {@code status: unknown}, without a name, in {@code /cluster/resources}
+     * for this long after they were made (pvestatd's update cycle); their own endpoints answer at once.
+     */
+    public ProxmoxSimulator statusLag(Duration lag) {
+        cluster.statusLag(lag);
+        return this;
+    }
+
+    /** A storage runs at most this many clones at once; more fail with its lock timeout (0: no limit). */
+    public ProxmoxSimulator parallelClonesPerStorage(int limit) {
+        cluster.clonesPerStorage(limit);
+        return this;
+    }
+
     /** The next {@code count} clones fail at once with {@code can't lock file ... - got timeout}. */
     public ProxmoxSimulator lockTimeoutNext(int count) {
         cluster.lockTimeoutNext(count);

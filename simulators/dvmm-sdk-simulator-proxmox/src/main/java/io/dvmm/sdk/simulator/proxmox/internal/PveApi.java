@@ -148,10 +148,11 @@ public final class PveApi implements Function<SimRequest, SimResponse> {
         Map<String, String> pp = route.pathParams();
         String node = pp.get("node");
         String vmid = pp.get("vmid");
+        cluster.checkVisible(user, vmid);
         Object data = switch (operation(method, route.template())) {
             case "GET /version" -> Map.of("version", "9.1.1", "release", "9.1", "repoid", "42d1c6f6b6bf2b3c");
             case "GET /access/ticket" -> null;
-            case "GET /cluster/resources" -> cluster.inventory.clusterResources(p.get("type"));
+            case "GET /cluster/resources" -> cluster.inventory.clusterResources(p.get("type"), user);
             case "GET /cluster/nextid" -> cluster.inventory.nextId(p.get("vmid"));
             case "GET /cluster/ha/resources" -> cluster.ha.list(p.get("type"));
             case "POST /cluster/ha/resources" -> {
@@ -205,6 +206,10 @@ public final class PveApi implements Function<SimRequest, SimResponse> {
             default -> throw new PveError(501, "Method '" + method + " " + route.template() + "' not implemented");
         };
         return data instanceof SimResponse withTotal ? withTotal : PveReplies.data(data);
+    }
+
+    public void addToken(String id, String secret) {
+        auth.addToken(id, secret);
     }
 
     /** The login's password never reaches the request log. */

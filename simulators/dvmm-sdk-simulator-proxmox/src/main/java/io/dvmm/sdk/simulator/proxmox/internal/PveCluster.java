@@ -3,6 +3,8 @@ package io.dvmm.sdk.simulator.proxmox.internal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -35,6 +37,12 @@ public final class PveCluster {
     volatile long taskDurationMillis;
     volatile long agentDelayMillis;
     volatile long haDelayMillis = 100;
+    /** How long a new guest shows as {@code status: unknown} without a name in {@code /cluster/resources} (pvestatd's cycle). */
+    volatile long statusLagMillis;
+    /** Clones a storage runs at once; more fail with its lock timeout. 0: no limit. */
+    volatile int clonesPerStorage;
+    /** Privilege-separated tokens: the VMIDs each may see (templates included); every other VM is 403 to it. */
+    final Map<String, Set<Integer>> visible = new ConcurrentHashMap<>();
 
     final PveTasks tasks = new PveTasks(this);
     final PveHa ha = new PveHa(this);
@@ -163,6 +171,47 @@ public final class PveCluster {
     }
 
     /** The guest {@code vmid} on {@code node}; PVE's own 500 when it is elsewhere or nowhere. */
+    /** Throws PVE's 403 when a privilege-separated token lacks VM.Audit on the VM (existing or not). */
+    void checkVisible(String user, String vmidText) {
+        Set<Integer> allowed = user == null ? null : visible.get(user);
+        if (allowed == null || vmidText == null) {
+            return;
+        }
+        int vmid;
+        try {
+            vmid = Integer.parseInt(vmidText);
+        } catch (NumberFormatException e) {
+            return;
+        }
+        if (!allowed.contains(vmid)) {
+            throw new PveError(403, "Permission check failed (/vms/" + vmid + ", VM.Audit)");
+        }
+    }
+
+    /** Adds a restricted token's view: the template only, until VMs are granted or made by it. */
+    public void restrict(String tokenId) {
+        Set<Integer> set = ConcurrentHashMap.newKeySet();
+        set.add(TEMPLATE_VMID);
+        visible.put(tokenId, set);
+    }
+
+    public void grant(String tokenId, int vmid) {
+        visible.get(tokenId).add(vmid);
+    }
+
+    public void statusLag(Duration lag) {
+        statusLagMillis = lag.toMillis();
+    }
+
+    public void clonesPerStorage(int limit) {
+        clonesPerStorage = limit;
+    }
+
+    boolean canSee(String user, int vmid) {
+        Set<Integer> allowed = user == null ? null : visible.get(user);
+        return allowed == null || allowed.contains(vmid);
+    }
+
     PveVm vm(String node, String vmidText) {
         requireNode(node);
         int vmid = Integer.parseInt(vmidText);

@@ -79,6 +79,13 @@ final class PveGuests {
             return t.upid;
         }
         PveVm vm = new PveVm(newid);
+        java.util.Set<Integer> mine = cluster.visible.get(user);
+        if (mine != null) {
+            mine.add(newid);
+        }
+        String storageLock = p.getOrDefault("storage", STORAGE);
+        int limit = cluster.clonesPerStorage;
+        long running = cluster.vms.values().stream().filter(v -> storageLock.equals(v.cloningTo)).count();
         vm.node = target;
         vm.name = p.getOrDefault("name", "Copy-of-VM-" + src.name);
         vm.lock = "clone";
@@ -102,9 +109,19 @@ final class PveGuests {
             vm.config.put("description", p.get("description"));
         }
         cluster.vms.put(newid, vm);
+        if (limit > 0 && running >= limit) {
+            // The worker waits for the storage's lock and gives up; the half-made config goes with the task.
+            t.failure = "clone failed: can't lock file '/var/lock/pve-manager/pve-storage-" + storageLock + "' - got timeout";
+            t.onFailure = () -> cluster.vms.remove(newid, vm);
+            return t.upid;
+        }
+        vm.cloningTo = storageLock;
         t.log.add("create " + (full ? "full" : "linked") + " clone of drive scsi0 (" + src.config.get("scsi0").split(",")[0] + ")");
         t.log.add("transferred 10.0 GiB of 10.0 GiB (100.00%)");
-        t.onSuccess = () -> vm.lock = null;
+        t.onSuccess = () -> {
+            vm.lock = null;
+            vm.cloningTo = null;
+        };
         t.onFailure = () -> cluster.vms.remove(newid, vm);
         return t.upid;
     }

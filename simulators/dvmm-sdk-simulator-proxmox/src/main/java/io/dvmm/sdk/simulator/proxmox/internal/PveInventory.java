@@ -24,6 +24,10 @@ final class PveInventory {
     }
 
     List<Map<String, Object>> clusterResources(String type) {
+        return clusterResources(type, null);
+    }
+
+    List<Map<String, Object>> clusterResources(String type, String user) {
         List<String> nodes = cluster.nodes;
         List<Map<String, Object>> out = new ArrayList<>(cluster.vms.size() + nodes.size() * 3);
         if (type == null || "node".equals(type)) {
@@ -66,8 +70,21 @@ final class PveInventory {
         if (type == null || "vm".equals(type)) {
             long now = System.currentTimeMillis();
             for (PveVm vm : cluster.vms.values()) {
+                if (!cluster.canSee(user, vm.vmid)) {
+                    continue;
+                }
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("id", "qemu/" + vm.vmid);
+                if (now - vm.createdAtMillis < cluster.statusLagMillis) {
+                    // pvestatd has not seen the new guest yet: no name, no sizes, status unknown.
+                    m.put("type", "qemu");
+                    m.put("vmid", vm.vmid);
+                    m.put("node", vm.node);
+                    m.put("status", "unknown");
+                    m.put("template", 0);
+                    out.add(m);
+                    continue;
+                }
                 m.put("type", "qemu");
                 m.put("vmid", vm.vmid);
                 m.put("name", vm.name);

@@ -21,6 +21,9 @@ final class PveVm {
     String lock;
     String pool;
     long bootedAtMillis;
+    final long createdAtMillis = System.currentTimeMillis();
+    /** The storage a running clone writes to (its lock), or null. */
+    String cloningTo;
     final Map<String, String> config = new LinkedHashMap<>();
     final Map<String, Snapshot> snapshots = new LinkedHashMap<>();
     String parentSnapshot;
