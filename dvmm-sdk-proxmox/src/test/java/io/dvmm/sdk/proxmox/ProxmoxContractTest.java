@@ -12,12 +12,38 @@ import org.junit.jupiter.api.AfterAll;
  */
 class ProxmoxContractTest extends HypervisorContract {
 
+    private static final String RESTRICTED_TOKEN = "portal@pve!tenant-a";
+    private static final int HIDDEN_VMID = 4242;
+
     private final ProxmoxSimulator sim = ProxmoxSimulator.builder().nodes(2).taskDuration(Duration.ofMillis(100))
-            .agentDelay(Duration.ofMillis(200)).build().start();
+            .agentDelay(Duration.ofMillis(200)).build().start()
+            .addRestrictedToken(RESTRICTED_TOKEN, "7b3c0d2e-0000-4000-8000-00000000a11c")
+            .addVm("pve2", HIDDEN_VMID, "someone-elses-vm", true);
+    private int nextTwin = 4300;
 
     @Override
     protected HypervisorConfig config() {
         return SimulatorConfigs.token(sim).build();
+    }
+
+    @Override
+    protected HypervisorConfig restrictedConfig() {
+        return config().toBuilder().credentials(io.dvmm.sdk.Credentials.apiToken(RESTRICTED_TOKEN + "=7b3c0d2e-0000-4000-8000-00000000a11c"))
+                .build();
+    }
+
+    @Override
+    protected io.dvmm.sdk.VmId vmHiddenFromRestrictedConfig() {
+        return io.dvmm.sdk.VmId.of(Integer.toString(HIDDEN_VMID));
+    }
+
+    /** PVE does not keep names unique: another tool can make two VMs of one name. */
+    @Override
+    protected java.util.List<io.dvmm.sdk.VmId> makeTwoVmsNamed(String name) {
+        int a = nextTwin++;
+        int b = nextTwin++;
+        sim.addVm("pve1", a, name, false).addVm("pve2", b, name, false);
+        return java.util.List.of(io.dvmm.sdk.VmId.of(Integer.toString(a)), io.dvmm.sdk.VmId.of(Integer.toString(b)));
     }
 
     /** The system trust store does not know the simulator's self-signed certificate. */

@@ -118,7 +118,7 @@ final class ProxmoxErrors {
         if (lower.contains("can't lock file") || lower.contains("got timeout") && lower.contains("lock")) {
             return new BusyException(msg, c);
         }
-        if (lower.contains("already exists")) {
+        if (lower.contains("already exists") || lower.contains("already used")) {
             return new ConflictException(msg, c);
         }
         if (lower.contains("does not exist") || lower.contains("no such")) {
@@ -128,6 +128,20 @@ final class ProxmoxErrors {
             return new io.dvmm.sdk.OperationTimeoutException(msg, c);
         }
         return new OperationFailedException(msg, c, upid, logTail);
+    }
+
+    /**
+     * @param e a failure
+     * @param vmid the VM addressed
+     * @return whether it says the VM itself is not on the node asked (its config file), not that
+     *         something inside it (a snapshot, a disk) is missing
+     */
+    static boolean vmMissing(Throwable e, int vmid) {
+        if (!(e instanceof NotFoundException) || e.getMessage() == null) {
+            return false;
+        }
+        String m = e.getMessage();
+        return m.contains("qemu-server/" + vmid + ".conf") || m.contains("VM " + vmid + " does not exist");
     }
 
     /** @return whether a failure says a VMID is taken (sync 400/500 or a failed clone task) */

@@ -175,7 +175,7 @@ public final class ProxmoxHypervisor extends AbstractHypervisor {
         return inventory.locate(operation, vmid, false).thenCompose(node -> body.apply(node, vmid))
                 .exceptionallyCompose(e -> {
                     Throwable cause = Futures.unwrap(e);
-                    if (cached && cause instanceof NotFoundException) {
+                    if (cached && ProxmoxErrors.vmMissing(cause, vmid)) {
                         inventory.forget(vmid);
                         return inventory.locate(operation, vmid, true).thenCompose(node -> body.apply(node, vmid));
                     }

@@ -420,6 +420,12 @@ public final class ProxmoxSimulator implements AutoCloseable {
         return Optional.ofNullable(cluster.vmStatus(vmid));
     }
 
+    /** Sets one config key of a guest (or template) behind the SDK's back, as the web UI or {@code qm set} would. */
+    public ProxmoxSimulator setConfig(int vmid, String key, String value) {
+        cluster.setConfig(vmid, key, value);
+        return this;
+    }
+
     /** Adds a guest, e.g. to occupy a VMID. */
     public ProxmoxSimulator addVm(String node, int vmid, String name, boolean running) {
         cluster.addVm(node, vmid, name, running);

@@ -199,6 +199,10 @@ public final class PveCluster {
         visible.get(tokenId).add(vmid);
     }
 
+    public synchronized void setConfig(int vmid, String key, String value) {
+        vms.get(vmid).config.put(key, value);
+    }
+
     public void statusLag(Duration lag) {
         statusLagMillis = lag.toMillis();
     }
