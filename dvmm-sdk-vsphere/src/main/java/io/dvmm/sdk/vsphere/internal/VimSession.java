@@ -119,6 +119,9 @@ final class VimSession {
     CompletableFuture<ServiceContent> relogin(int seenGeneration) {
         synchronized (lock) {
             CompletableFuture<ServiceContent> current = login.get();
+            if (closed) {
+                return Futures.failed(new UnavailableException("connection is closed", VimErrors.ctx("login")));
+            }
             if (generation == seenGeneration && current != null && current.isDone()) {
                 LOG.info("vSphere session on {} expired; logging in again", client.endpoint().getHost());
                 current = logIn();
