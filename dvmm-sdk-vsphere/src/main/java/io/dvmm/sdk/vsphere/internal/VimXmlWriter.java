@@ -11,7 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Calendar;
 import java.util.GregorianCalendar;
@@ -215,10 +214,5 @@ final class VimXmlWriter {
                 throw new IllegalStateException(ex);
             }
         }
-    }
-
-    /** @return the request as text, for tests */
-    static String asText(byte[] body) {
-        return new String(body, StandardCharsets.UTF_8);
     }
 }

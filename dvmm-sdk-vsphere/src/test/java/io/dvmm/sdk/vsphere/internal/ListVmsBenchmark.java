@@ -34,8 +34,10 @@ import java.util.Map;
  * </ol>
  *
  * <pre>
- * mvn -B -q -pl dvmm-sdk-vsphere test-compile exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=io.dvmm.sdk.vsphere.internal.ListVmsBenchmark -Dexec.args="1000 3"
+ * mvn -B -q -pl dvmm-sdk-vsphere -am test-compile dependency:build-classpath \
+ *     -Dmdep.outputFile=target/test.classpath -Dmdep.includeScope=test
+ * java -cp dvmm-sdk-vsphere/target/test-classes:dvmm-sdk-vsphere/target/classes:$(cat dvmm-sdk-vsphere/target/test.classpath) \
+ *     io.dvmm.sdk.vsphere.internal.ListVmsBenchmark 1000 3
  * </pre>
  * Arguments: VMs per resource pool (vcsim has two pools, so 1000 gives 2,000 VMs), timed runs.
  */

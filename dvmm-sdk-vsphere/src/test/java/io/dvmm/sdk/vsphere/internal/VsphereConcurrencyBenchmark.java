@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * against the API both before and after the port, so that the same program measures both.
  *
  * <pre>
- * mvn -B -q -o -pl dvmm-sdk-vsphere -am test-compile dependency:build-classpath \
+ * mvn -B -q -pl dvmm-sdk-vsphere -am test-compile dependency:build-classpath \
  *     -Dmdep.outputFile=target/test.classpath -Dmdep.includeScope=test
  * java -cp dvmm-sdk-vsphere/target/test-classes:dvmm-sdk-vsphere/target/classes:$(cat dvmm-sdk-vsphere/target/test.classpath) \
  *     io.dvmm.sdk.vsphere.internal.VsphereConcurrencyBenchmark 64 3
