@@ -317,6 +317,11 @@ final class VimClient implements AutoCloseable {
         }
     }
 
+    /** Ends every exchange in flight (their futures fail), so that nothing holds a request slot. */
+    void cancelAll() {
+        http.dispatcher().cancelAll();
+    }
+
     /** Ends every exchange in flight and closes every socket at once. */
     @Override
     public void close() {

@@ -45,7 +45,6 @@ import java.net.UnknownHostException;
 import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CancellationException;
 
 /**
  * The one error mapper of the vSphere provider: vim25 faults (by their class in yavijava's
@@ -183,9 +182,6 @@ final class VimErrors {
             return new AuthenticationException(method + ": the TLS handshake with " + host + " failed: " + tls.getMessage()
                     + " (check the connection's TlsOptions)", ErrorContext.builder().provider(PROVIDER).operation(operation)
                     .serverCode(TLS).build(), e);
-        }
-        if (e instanceof CancellationException) {
-            return new OperationTimeoutException(method + ": cancelled", ctx(operation), e);
         }
         if (e instanceof InterruptedIOException && "timeout".equals(e.getMessage())
                 || e instanceof java.net.SocketTimeoutException) {

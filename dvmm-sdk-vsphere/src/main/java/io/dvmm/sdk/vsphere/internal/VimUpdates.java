@@ -187,15 +187,27 @@ final class VimUpdates implements AutoCloseable {
                 });
     }
 
+    /**
+     * The collector of the current session, created on first use. A session renewed by another
+     * request (its collector died with the old one) gets a new collector, and the waiters whose
+     * filters were on the old one are registered again on it.
+     */
     private CompletableFuture<ManagedObjectReference> collector() {
+        List<Waiter> moved = List.of();
+        CompletableFuture<ManagedObjectReference> next;
         synchronized (lock) {
             int generation = port.session().generation();
             if (collector != null && !collector.isCompletedExceptionally() && (collectorGeneration == generation
                     || !collector.isDone())) {
                 return collector;
             }
-            CompletableFuture<ManagedObjectReference> next = port.content()
-                    .thenCompose(c -> port.createPropertyCollector(Scope.of(OPERATION)));
+            if (collector != null && collector.isDone() && !collector.isCompletedExceptionally()) {
+                moved = waiters.stream().filter(w -> w.filter != null).toList();
+                moved.forEach(w -> w.filter = null);
+                byFilter.clear();
+                orphans.clear();
+            }
+            next = port.content().thenCompose(c -> port.createPropertyCollector(Scope.of(OPERATION)));
             collector = next;
             version = "";
             next.whenComplete((c, e) -> {
@@ -205,8 +217,12 @@ final class VimUpdates implements AutoCloseable {
                     }
                 }
             });
-            return next;
         }
+        if (!moved.isEmpty()) {
+            LOG.debug("the vSphere session was renewed; moving {} filter(s) to a new update collector", moved.size());
+            moved.forEach(this::register);
+        }
+        return next;
     }
 
     private void startPolling() {
@@ -234,7 +250,7 @@ final class VimUpdates implements AutoCloseable {
                 .thenApply(set -> Map.entry(col, java.util.Optional.ofNullable(set))))
                 .whenComplete((answer, e) -> {
                     if (e != null) {
-                        pollFailed(Futures.unwrap(e));
+                        pollFailed(c, Futures.unwrap(e));
                         return;
                     }
                     synchronized (lock) {
@@ -321,10 +337,15 @@ final class VimUpdates implements AutoCloseable {
         }
     }
 
-    private void pollFailed(Throwable error) {
+    private void pollFailed(CompletableFuture<ManagedObjectReference> from, Throwable error) {
         synchronized (lock) {
             if (closed) {
                 polling = false;
+                return;
+            }
+            if (from != collector) {
+                // A collector replaced meanwhile (the session was renewed): its failure is no news.
+                schedule(this::poll, Duration.ZERO);
                 return;
             }
         }

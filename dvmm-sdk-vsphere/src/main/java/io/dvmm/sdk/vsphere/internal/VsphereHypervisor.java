@@ -491,6 +491,7 @@ final class VsphereHypervisor extends AbstractHypervisor {
     protected void closeTransport() {
         keepalive.cancel(false);
         updates.close();
+        client.cancelAll(); // the long poll and every other exchange: the logout must not queue behind them
         session.logout(LOGOUT_BUDGET.compareTo(config.readTimeout()) < 0 ? LOGOUT_BUDGET : config.readTimeout());
         client.close();
     }

@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -19,10 +18,30 @@ public final class RequestCounter implements RequestListener {
 
     private final Map<String, LongAdder> sent = new ConcurrentHashMap<>();
     private final LongAdder notSent = new LongAdder();
-    private final Map<String, AtomicInteger> inFlightPeak = new ConcurrentHashMap<>();
+    private final java.util.Set<String> ignored;
+
+    /** Counts every request. */
+    public RequestCounter() {
+        this(java.util.Set.of());
+    }
+
+    private RequestCounter(java.util.Set<String> ignoredOperations) {
+        this.ignored = ignoredOperations;
+    }
+
+    /**
+     * @return a counter of the requests that calls cause, leaving out a connection's own
+     *         housekeeping: its update dispatcher's long polls and filter removals, and keepalives
+     */
+    public static RequestCounter ofCalls() {
+        return new RequestCounter(java.util.Set.of("waitForUpdates", "keepalive"));
+    }
 
     @Override
     public void onRequest(RequestEvent event) {
+        if (ignored.contains(event.operation())) {
+            return;
+        }
         if (event.failure().filter(f -> f.startsWith("not sent")).isPresent()) {
             notSent.increment();
             return;
