@@ -4,15 +4,8 @@ import com.vmware.vim25.AboutInfo;
 import com.vmware.vim25.ArrayOfVirtualDevice;
 import com.vmware.vim25.ManagedObjectReference;
 import com.vmware.vim25.ObjectContent;
-import com.vmware.vim25.ObjectSpec;
-import com.vmware.vim25.PropertyFilterSpec;
-import com.vmware.vim25.PropertySpec;
-import com.vmware.vim25.RetrieveResult;
 import com.vmware.vim25.VirtualMachineConfigSpec;
-import com.vmware.vim25.VirtualMachineSnapshotInfo;
-import com.vmware.vim25.VirtualMachineSnapshotTree;
 import io.dvmm.sdk.Capability;
-import io.dvmm.sdk.ConflictException;
 import io.dvmm.sdk.ConnectionInfo;
 import io.dvmm.sdk.Credentials;
 import io.dvmm.sdk.HypervisorConfig;
@@ -34,7 +27,6 @@ import io.dvmm.sdk.VmReconfigureSpec;
 import io.dvmm.sdk.spi.AbstractHypervisor;
 import io.dvmm.sdk.spi.support.Deadline;
 import io.dvmm.sdk.spi.support.Futures;
-import io.dvmm.sdk.spi.support.OperationRun;
 import io.dvmm.sdk.spi.support.ProviderProperties;
 import io.dvmm.sdk.spi.support.ProvisioningSteps;
 import io.dvmm.sdk.spi.support.TlsSupport;
@@ -90,6 +82,7 @@ final class VsphereHypervisor extends AbstractHypervisor {
     private final VimUpdates updates;
     private final VimTasks tasks;
     private final VspherePower power;
+    private final VsphereSnapshots snapshots;
     private final ScheduledFuture<?> keepalive;
     private final AtomicReference<CompletableFuture<Set<Capability>>> capabilities = new AtomicReference<>();
     private final AtomicReference<VimCatalog> catalog = new AtomicReference<>();
@@ -112,6 +105,7 @@ final class VsphereHypervisor extends AbstractHypervisor {
         this.updates = new VimUpdates(port, scheduler, config.readTimeout());
         this.tasks = new VimTasks(port, updates, config.readTimeout());
         this.power = new VspherePower(this);
+        this.snapshots = new VsphereSnapshots(this);
         this.keepalive = scheduler.scheduleAtFixedRate(session::keepAlive, keepaliveSeconds, keepaliveSeconds, TimeUnit.SECONDS);
     }
 
@@ -343,112 +337,26 @@ final class VsphereHypervisor extends AbstractHypervisor {
         }).thenCompose(f -> f));
     }
 
-    // ---- snapshots
-
-    private CompletableFuture<List<VirtualMachineSnapshotTree>> snapshotNodes(Scope scope, VmId id, List<Snapshot> out) {
-        return retrieve(scope, VmMapper.vmRef(id), "snapshot", "config.template").handle((props, e) -> {
-            if (e != null) {
-                Throwable cause = Futures.unwrap(e);
-                throw new CompletionException(cause instanceof NotFoundException nf
-                        ? new NotFoundException("VM " + id + " does not exist", nf.context(), nf) : cause);
-            }
-            List<VirtualMachineSnapshotTree> nodes = new ArrayList<>();
-            if (props.get("snapshot") instanceof VirtualMachineSnapshotInfo info) {
-                VmMapper.flatten(info.getRootSnapshotList(), null, out, nodes);
-            }
-            return nodes;
-        });
-    }
-
-    private CompletableFuture<VirtualMachineSnapshotTree> snapshotNamed(Scope scope, VmId id, String name) {
-        return snapshotNodes(scope, id, new ArrayList<>()).thenApply(nodes -> nodes.stream().filter(t -> name.equals(t.getName()))
-                .findFirst().orElseThrow(() -> new NotFoundException("VM " + id + " has no snapshot named '" + name + "'",
-                        ctx(scope.operation()))));
-    }
+    // ---- snapshots (the steps are VsphereSnapshots')
 
     @Override
     public CompletableFuture<Snapshot> createSnapshot(VmId id, SnapshotSpec snapshot, OperationOptions options) {
-        return operation(Capability.SNAPSHOTS, "createSnapshot", options, run -> {
-            Scope scope = VimTasks.scope(run);
-            List<Snapshot> existing = new ArrayList<>();
-            return snapshotNodes(scope, id, existing).thenCompose(nodes -> {
-                if (existing.stream().anyMatch(s -> s.name().equals(snapshot.name()))) {
-                    throw new ConflictException("VM " + id + " already has a snapshot named '" + snapshot.name() + "'",
-                            ctx("createSnapshot").withServer("DuplicateName", null));
-                }
-                run.stage(Stage.SNAPSHOT, 0, 99, "taking snapshot " + snapshot.name());
-                return tasks.run(run, s -> port.createSnapshotTask(s, VmMapper.vmRef(id), snapshot.name(), snapshot.description(),
-                        snapshot.includeMemory()));
-            }).thenCompose(x -> {
-                List<Snapshot> after = new ArrayList<>();
-                return snapshotNodes(scope, id, after).thenApply(n -> after.stream().filter(s -> s.name().equals(snapshot.name()))
-                        .reduce((a, b) -> b).orElseThrow(() -> new NotFoundException("snapshot '" + snapshot.name() + "' vanished",
-                                ctx("createSnapshot"))));
-            });
-        });
+        return operation(Capability.SNAPSHOTS, "createSnapshot", options, run -> snapshots.create(run, id, snapshot));
     }
 
     @Override
     public CompletableFuture<List<Snapshot>> listSnapshots(VmId id) {
-        return guarded(Capability.SNAPSHOTS, "listSnapshots", () -> {
-            List<Snapshot> out = new ArrayList<>();
-            return snapshotNodes(Scope.of("listSnapshots"), id, out).thenApply(n -> {
-                out.sort(Comparator.comparing((Snapshot s) -> s.created().orElse(java.time.Instant.EPOCH)));
-                return out;
-            });
-        });
+        return guarded(Capability.SNAPSHOTS, "listSnapshots", () -> snapshots.list(Scope.of("listSnapshots"), id));
     }
 
     @Override
     public CompletableFuture<VmInfo> revertToSnapshot(VmId id, String snapshotName, OperationOptions options) {
-        ManagedObjectReference vm = VmMapper.vmRef(id);
-        return operation(Capability.SNAPSHOTS, "revertToSnapshot", options, run -> {
-            Scope scope = VimTasks.scope(run);
-            return snapshotNamed(scope, id, snapshotName).thenCompose(node -> {
-                run.stage(Stage.REVERT, 0, 99, "reverting to " + snapshotName);
-                return tasks.run(run, s -> port.revertToSnapshotTask(s, node.getSnapshot()))
-                        .thenCompose(x -> restoreHardware(run, vm, node.getSnapshot()));
-            }).thenCompose(x -> vmInfo(scope, id));
-        });
-    }
-
-    /** Reads the VM's and the snapshot's CPU and memory in one call and applies what the revert did not restore. */
-    private CompletableFuture<Object> restoreHardware(OperationRun run, ManagedObjectReference vm, ManagedObjectReference snapshot) {
-        PropertyFilterSpec a = VimPort.objectSpec(vm, "config.hardware.numCPU", "config.hardware.memoryMB");
-        PropertyFilterSpec b = VimPort.objectSpec(snapshot, "config.hardware.numCPU", "config.hardware.memoryMB");
-        PropertyFilterSpec both = new PropertyFilterSpec();
-        both.setObjectSet(new ObjectSpec[]{a.getObjectSet()[0], b.getObjectSet()[0]});
-        both.setPropSet(new PropertySpec[]{a.getPropSet()[0], b.getPropSet()[0]});
-        return port.retrievePropertiesEx(VimTasks.scope(run), both, 100, false).thenCompose((RetrieveResult r) -> {
-            Map<ManagedObjectReference, Map<String, Object>> props = new HashMap<>();
-            if (r != null && r.getObjects() != null) {
-                for (ObjectContent oc : r.getObjects()) {
-                    props.put(oc.getObj(), VimCatalog.properties(oc));
-                }
-            }
-            Map<String, Object> now = props.getOrDefault(vm, Map.of());
-            Map<String, Object> snap = props.getOrDefault(snapshot, Map.of());
-            VirtualMachineConfigSpec fix = new VirtualMachineConfigSpec();
-            boolean any = false;
-            if (snap.get("config.hardware.numCPU") instanceof Number n && !n.equals(now.get("config.hardware.numCPU"))) {
-                fix.setNumCPUs(n.intValue());
-                any = true;
-            }
-            if (snap.get("config.hardware.memoryMB") instanceof Number n && !n.equals(now.get("config.hardware.memoryMB"))) {
-                fix.setMemoryMB(n.longValue());
-                any = true;
-            }
-            return any ? tasks.run(run, s -> port.reconfigVmTask(s, vm, fix)) : CompletableFuture.completedFuture(null);
-        });
+        return operation(Capability.SNAPSHOTS, "revertToSnapshot", options, run -> snapshots.revert(run, id, snapshotName));
     }
 
     @Override
     public CompletableFuture<Void> deleteSnapshot(VmId id, String snapshotName, OperationOptions options) {
-        return operation(Capability.SNAPSHOTS, "deleteSnapshot", options, run -> snapshotNamed(VimTasks.scope(run), id, snapshotName)
-                .thenCompose(node -> {
-                    run.stage(Stage.SNAPSHOT, 0, 99, "deleting snapshot " + snapshotName);
-                    return tasks.run(run, s -> port.removeSnapshotTask(s, node.getSnapshot()));
-                }).thenApply(x -> (Void) null));
+        return operation(Capability.SNAPSHOTS, "deleteSnapshot", options, run -> snapshots.delete(run, id, snapshotName));
     }
 
     // ---- waits: the connection's WaitForUpdatesEx dispatcher instead of the generic polling

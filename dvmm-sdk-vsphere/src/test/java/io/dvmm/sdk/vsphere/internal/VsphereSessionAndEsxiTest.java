@@ -1,7 +1,6 @@
 package io.dvmm.sdk.vsphere.internal;
 
 import com.vmware.vim25.ArrayOfUserSession;
-import com.vmware.vim25.ManagedObjectReference;
 import com.vmware.vim25.ServiceContent;
 import com.vmware.vim25.UserSession;
 import io.dvmm.sdk.AuthenticationException;
