@@ -185,6 +185,24 @@ class VsphereDisksMetadataCancelTest {
     }
 
     @Test
+    void userDataReachesTheGuestThroughGuestinfo() {
+        String userData = "#cloud-config\nruncmd:\n  - echo hello\n";
+        VmInfo vm = hv.createVm(spec("ud-1").guest(io.dvmm.sdk.GuestCustomization.builder().userData(userData)
+                .hostname("other-host").build()).build()).join();
+        Map<String, Object> props = hv.retrieve(VimSession.Scope.of("test"), VmMapper.vmRef(vm.id()), "config.extraConfig").join();
+        Map<String, String> extra = new java.util.HashMap<>();
+        for (com.vmware.vim25.OptionValue o : ((com.vmware.vim25.ArrayOfOptionValue) props.get("config.extraConfig")).getOptionValue()) {
+            extra.put(o.getKey(), String.valueOf(o.getValue()));
+        }
+        assertThat(new String(java.util.Base64.getDecoder().decode(extra.get("guestinfo.userdata")), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo(userData);
+        assertThat(extra).containsEntry("guestinfo.userdata.encoding", "base64");
+        assertThat(new String(java.util.Base64.getDecoder().decode(extra.get("guestinfo.metadata")), java.nio.charset.StandardCharsets.UTF_8))
+                .contains("local-hostname: other-host");
+        assertThat(hv.deleteVm(vm.id()).join()).isTrue();
+    }
+
+    @Test
     void metadataKeysSurviveCaseInsensitiveExtraConfig() {
         for (String key : List.of("owner", "Team.Name", "a_b", "ключ", "x-1")) {
             String encoded = VmMapper.encodeKey(key);
