@@ -285,8 +285,18 @@ public abstract class AbstractHypervisor implements Hypervisor {
                 r.stage(Stage.VALIDATE, 0, 2, "checked " + spec.name() + " against this " + providerType + " endpoint");
                 return ProvisioningFlow.execute(steps, spec, plan, r, config.operationTimeout());
             });
-            run.whenComplete((v, e) -> creating.remove(spec.name()));
-            return run;
+            // The name is free again before the caller hears the outcome, so a create right after it is not refused.
+            CompletableFuture<VmInfo> answered = new CompletableFuture<>();
+            Futures.onCancel(answered, () -> run.cancel(true));
+            run.whenComplete((v, e) -> {
+                creating.remove(spec.name());
+                if (e == null) {
+                    answered.complete(v);
+                } else {
+                    answered.completeExceptionally(e instanceof java.util.concurrent.CancellationException ? e : Futures.unwrap(e));
+                }
+            });
+            return answered;
         });
         return track(result, "createVm");
     }

@@ -15,8 +15,6 @@ import io.dvmm.sdk.StopSpec;
 import io.dvmm.sdk.TlsOptions;
 import io.dvmm.sdk.VmInfo;
 import io.dvmm.sdk.VmProvisionSpec;
-import io.dvmm.sdk.spi.support.Futures;
-import io.dvmm.sdk.simulator.proxmox.ProxmoxSimulator;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -118,7 +116,7 @@ public final class QuickStart {
             }
             out.println("Creating " + target.vmName + " from " + template + " on " + network + " ...");
             ProgressLine line = new ProgressLine(out, System.console() != null);
-            VmInfo vm = hv.createVm(spec.build(), OperationOptions.progress(line).withTimeout(Duration.ofMinutes(15))).join();
+            VmInfo vm = hv.createVm(spec.build(), OperationOptions.builder().listener(line).timeout(Duration.ofMinutes(15)).build()).join();
             line.finish();
             out.println("Created VM:");
             out.println("  id:       " + vm.id());
@@ -143,7 +141,7 @@ public final class QuickStart {
             out.println("QuickStart finished.");
             return 0;
         } catch (CompletionException | HypervisorException e) {
-            Throwable cause = Futures.unwrap(e);
+            Throwable cause = HypervisorException.unwrap(e);
             out.println();
             out.println("failed: " + cause.getClass().getSimpleName() + ": " + cause.getMessage());
             return 1;
@@ -171,15 +169,14 @@ public final class QuickStart {
             if (!simulate.equals("proxmox")) {
                 throw new IllegalArgumentException("--simulate knows 'proxmox', not '" + simulate + "'");
             }
-            ProxmoxSimulator sim = ProxmoxSimulator.builder().nodes(2).tls(true)
-                    .taskDuration(Duration.ofMillis(400)).agentDelay(Duration.ofMillis(800)).build().start();
-            out.println("Started the Proxmox VE API simulator at " + sim.baseUrl() + " (certificate SHA-256 "
-                    + sim.certificateSha256() + ")");
-            HypervisorConfig config = HypervisorConfig.builder(sim.sdkUri())
-                    .credentials(Credentials.apiToken(sim.apiTokenId(), sim.apiTokenSecret()))
-                    .tls(TlsOptions.pinSha256(sim.certificateSha256()))
-                    .build();
-            return new Target(config, sim.templateName(), sim.networkName(), sim.storageName(), name, sim);
+            SimulatedProxmox sim;
+            try {
+                sim = SimulatedProxmox.start(out);
+            } catch (NoClassDefFoundError e) {
+                throw new IllegalArgumentException("--simulate proxmox needs io.dvmm.sdk:dvmm-sdk-simulator-proxmox on the class "
+                        + "path (the quickstart profile puts it there)");
+            }
+            return new Target(sim.config(), sim.template(), sim.network(), sim.datastore(), name, sim);
         }
         if (uri == null) {
             // The embedded default: a simulated hypervisor inside this JVM, with realistic task times.
@@ -249,7 +246,7 @@ public final class QuickStart {
     static final class ProgressLine implements io.dvmm.sdk.ProgressListener {
         private final PrintStream out;
         private final boolean live;
-        private String lastStage = "";
+        private Progress.Stage lastStage;
 
         ProgressLine(PrintStream out, boolean live) {
             this.out = out;
@@ -264,7 +261,7 @@ public final class QuickStart {
             if (live) {
                 out.print("\r" + text + "   ");
                 out.flush();
-            } else if (!p.stage().equals(lastStage)) {
+            } else if (p.stage() != lastStage) {
                 out.println(text);
             }
             lastStage = p.stage();

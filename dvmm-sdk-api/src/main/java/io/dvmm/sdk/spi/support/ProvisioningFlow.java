@@ -213,7 +213,9 @@ public final class ProvisioningFlow<P, V> {
      * @return whether the server's answer (or a request that never left) proves nothing was made
      */
     static boolean provesNothingMade(Throwable error) {
-        return CallPolicy.neverSent(error) || error instanceof InvalidSpecException || error instanceof ConflictException
+        // A hypervisor task that ran and failed (it has a task id) was the server's own answer: it cleaned up after itself.
+        boolean taskFailed = error instanceof io.dvmm.sdk.OperationFailedException f && f.taskId().isPresent();
+        return taskFailed || CallPolicy.neverSent(error) || error instanceof InvalidSpecException || error instanceof ConflictException
                 || error instanceof BusyException || error instanceof PermissionDeniedException
                 || error instanceof AuthenticationException || error instanceof NotFoundException
                 || error instanceof UnsupportedCapabilityException || error instanceof ResourceExhaustedException;

@@ -9,7 +9,7 @@ import com.vmware.vim25.VirtualDevice;
 import com.vmware.vim25.VirtualDisk;
 import io.dvmm.sdk.Inventory;
 
-import java.rmi.RemoteException;
+import java.util.concurrent.CompletableFuture;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -55,19 +55,22 @@ final class VimCatalog {
     }
 
     /** Reads the whole placement inventory: CreateContainerView, RetrievePropertiesEx (+ pages), DestroyView. */
-    static VimCatalog load(VimConnection conn) throws RemoteException {
-        List<ObjectContent> objects = conn.retrieveByType(PAGE_SIZE, List.of(
-                VimConnection.props("Datacenter", "name", "vmFolder"),
-                VimConnection.props("ComputeResource", "name", "resourcePool", "host"),
-                VimConnection.props("HostSystem", "name", "parent", "runtime.connectionState", "runtime.inMaintenanceMode",
+    static CompletableFuture<VimCatalog> load(VimPort port, VimSession.Scope scope) {
+        return port.retrieveByType(scope, PAGE_SIZE, List.of(
+                VimPort.props("Datacenter", "name", "vmFolder"),
+                VimPort.props("ComputeResource", "name", "resourcePool", "host"),
+                VimPort.props("HostSystem", "name", "parent", "runtime.connectionState", "runtime.inMaintenanceMode",
                         "summary.hardware.numCpuCores", "summary.hardware.memorySize"),
-                VimConnection.props("Datastore", "name", "summary.type", "summary.capacity", "summary.freeSpace",
+                VimPort.props("Datastore", "name", "summary.type", "summary.capacity", "summary.freeSpace",
                         "summary.multipleHostAccess"),
-                VimConnection.props("Network", "name"),
-                VimConnection.props("ResourcePool", "name", "owner"),
-                VimConnection.props("Folder", "name", "childType"),
-                VimConnection.props("VirtualMachine", "name", "config.template", "runtime.host",
-                        "config.hardware.numCPU", "config.hardware.memoryMB")));
+                VimPort.props("Network", "name"),
+                VimPort.props("ResourcePool", "name", "owner"),
+                VimPort.props("Folder", "name", "childType"),
+                VimPort.props("VirtualMachine", "name", "config.template", "runtime.host",
+                        "config.hardware.numCPU", "config.hardware.memoryMB"))).thenApply(VimCatalog::of);
+    }
+
+    private static VimCatalog of(List<ObjectContent> objects) {
         Map<String, List<Entry>> byType = new HashMap<>();
         for (ObjectContent oc : objects) {
             Map<String, Object> props = properties(oc);
@@ -120,35 +123,45 @@ final class VimCatalog {
     }
 
     Inventory toInventory(Map<ManagedObjectReference, Long> templateDiskGiB) {
+        String dc = all("Datacenter").isEmpty() ? null : all("Datacenter").get(0).name();
         List<Inventory.Datacenter> dcs = all("Datacenter").stream()
-                .map(e -> new Inventory.Datacenter(e.ref().getVal(), e.name())).toList();
-        String dc = dcs.isEmpty() ? "" : dcs.get(0).name();
+                .map(e -> Inventory.Datacenter.builder(e.ref().getVal(), e.name()).path("/" + e.name()).build()).toList();
         List<Inventory.Cluster> clusters = all("ComputeResource").stream().filter(this::isCluster)
-                .map(e -> new Inventory.Cluster(e.ref().getVal(), e.name(), dc)).toList();
+                .map(e -> Inventory.Cluster.builder(e.ref().getVal(), e.name()).datacenter(dc).build()).toList();
         List<Inventory.Host> hosts = all("HostSystem").stream().map(e -> {
             Entry parent = get(e.ref("parent")).orElse(null);
-            String cluster = parent != null && isCluster(parent) ? parent.name() : null;
             boolean online = e.get("runtime.connectionState") == HostSystemConnectionState.connected
                     && !Boolean.TRUE.equals(e.get("runtime.inMaintenanceMode"));
-            int cpus = e.get("summary.hardware.numCpuCores") instanceof Number n ? n.intValue() : 0;
-            long mem = e.get("summary.hardware.memorySize") instanceof Number n ? n.longValue() / (1024 * 1024) : 0;
-            return new Inventory.Host(e.ref().getVal(), e.name(), cluster, online, cpus, mem);
+            Inventory.Host.HostBuilder b = Inventory.Host.builder(e.ref().getVal(), e.name()).datacenter(dc).online(online)
+                    .cpuCount(e.get("summary.hardware.numCpuCores") instanceof Number n ? n.intValue() : 0)
+                    .memoryMiB(e.get("summary.hardware.memorySize") instanceof Number n ? n.longValue() / (1024 * 1024) : 0);
+            if (parent != null && isCluster(parent)) {
+                b.cluster(parent.name());
+            }
+            return b.build();
         }).toList();
-        List<Inventory.Datastore> datastores = all("Datastore").stream().map(e -> new Inventory.Datastore(
-                e.ref().getVal(), e.name(), String.valueOf(e.props().getOrDefault("summary.type", "")),
-                e.get("summary.capacity") instanceof Number n ? n.longValue() : 0,
-                e.get("summary.freeSpace") instanceof Number n ? n.longValue() : 0,
-                Boolean.TRUE.equals(e.get("summary.multipleHostAccess")))).toList();
-        List<Inventory.Network> networks = all("Network").stream().map(e -> new Inventory.Network(
-                e.ref().getVal(), e.name(), e.ref().getType())).distinct().toList();
+        List<Inventory.Datastore> datastores = all("Datastore").stream().map(e -> Inventory.Datastore.builder(e.ref().getVal(), e.name())
+                .datacenter(dc).type(String.valueOf(e.props().getOrDefault("summary.type", "")))
+                .capacityBytes(e.get("summary.capacity") instanceof Number n ? n.longValue() : 0)
+                .freeBytes(e.get("summary.freeSpace") instanceof Number n ? n.longValue() : 0)
+                .shared(Boolean.TRUE.equals(e.get("summary.multipleHostAccess"))).build()).toList();
+        Map<String, Inventory.Network> networks = new java.util.LinkedHashMap<>();
+        all("Network").forEach(e -> networks.putIfAbsent(e.ref().getVal(), Inventory.Network.builder(e.ref().getVal(), e.name())
+                .datacenter(dc).type(e.ref().getType()).build()));
         List<Inventory.ResourcePool> pools = all("ResourcePool").stream()
-                .map(e -> new Inventory.ResourcePool(e.ref().getVal(), e.name())).toList();
-        List<Inventory.Template> templates = all("VirtualMachine").stream().map(e -> new Inventory.Template(
-                e.ref().getVal(), e.name(), nameOf(e.ref("runtime.host")),
-                e.get("config.hardware.numCPU") instanceof Number n ? n.intValue() : 0,
-                e.get("config.hardware.memoryMB") instanceof Number n ? n.longValue() : 0,
-                templateDiskGiB.getOrDefault(e.ref(), 0L))).toList();
-        return new Inventory(dcs, clusters, hosts, datastores, networks, pools, templates);
+                .map(e -> Inventory.ResourcePool.builder(e.ref().getVal(), e.name()).datacenter(dc).build()).toList();
+        List<Inventory.Template> templates = all("VirtualMachine").stream().map(e -> {
+            Inventory.Template.TemplateBuilder b = Inventory.Template.builder(e.ref().getVal(), e.name()).datacenter(dc)
+                    .cpuCount(e.get("config.hardware.numCPU") instanceof Number n ? n.intValue() : 0)
+                    .memoryMiB(e.get("config.hardware.memoryMB") instanceof Number n ? n.longValue() : 0)
+                    .diskGiB(templateDiskGiB.getOrDefault(e.ref(), 0L));
+            if (e.ref("runtime.host") != null) {
+                b.host(nameOf(e.ref("runtime.host")));
+            }
+            return b.build();
+        }).toList();
+        return Inventory.builder().datacenters(dcs).clusters(clusters).hosts(hosts).datastores(datastores)
+                .networks(List.copyOf(networks.values())).resourcePools(pools).templates(templates).build();
     }
 
     static long diskGiB(VirtualDevice[] devices) {

@@ -4,7 +4,6 @@ import com.vmware.vim25.AlreadyExists;
 import com.vmware.vim25.ConcurrentAccess;
 import com.vmware.vim25.DuplicateName;
 import com.vmware.vim25.FileAlreadyExists;
-import com.vmware.vim25.FileFault;
 import com.vmware.vim25.FileNotFound;
 import com.vmware.vim25.InsufficientResourcesFault;
 import com.vmware.vim25.InvalidArgument;
@@ -27,70 +26,88 @@ import io.dvmm.sdk.BusyException;
 import io.dvmm.sdk.ConflictException;
 import io.dvmm.sdk.ErrorContext;
 import io.dvmm.sdk.HypervisorException;
+import io.dvmm.sdk.InvalidSpecException;
 import io.dvmm.sdk.NotFoundException;
 import io.dvmm.sdk.OperationFailedException;
+import io.dvmm.sdk.OperationTimeoutException;
 import io.dvmm.sdk.PermissionDeniedException;
 import io.dvmm.sdk.ProtocolException;
 import io.dvmm.sdk.ResourceExhaustedException;
 import io.dvmm.sdk.UnavailableException;
 
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.security.cert.CertificateException;
+import java.time.Duration;
 import java.util.List;
 
 /**
  * The one error mapper of the vSphere provider: vim25 faults (by their class in yavijava's
  * model, so subclasses map like their parents, else by name for faults newer than the model),
- * HTTP and transport failures, into the SDK's typed exceptions.
+ * task errors, HTTP statuses and transport failures, into the SDK's typed exceptions. The fault's
+ * type name becomes the error's {@code serverCode}, its {@code faultstring} the server message
+ * (already cut by the reader and by {@link ErrorContext}).
  */
 final class VimErrors {
 
     static final String PROVIDER = "vsphere";
+    /** The server code of a refused TLS handshake. */
+    static final String TLS = "TLS";
 
     private VimErrors() {
     }
 
+    static ErrorContext ctx(String operation) {
+        return ErrorContext.of(PROVIDER, operation);
+    }
+
+    /**
+     * @param error any failure of a step
+     * @param operation the SDK operation
+     * @return it as the SDK's typed exception
+     */
     static HypervisorException map(Throwable error, String operation) {
         if (error instanceof HypervisorException he) {
             return he;
         }
-        if (error instanceof VimCallException e) {
-            return map(e, operation);
+        if (error instanceof IllegalArgumentException e) {
+            // VimXmlWriter refuses characters XML cannot carry.
+            return new InvalidSpecException("spec", e.getMessage(), ctx(operation));
         }
         return new OperationFailedException(error.getClass().getSimpleName()
-                + (error.getMessage() == null ? "" : ": " + error.getMessage()),
-                ErrorContext.of(PROVIDER, operation), null, List.of(), false, error);
+                + (error.getMessage() == null ? "" : ": " + error.getMessage()), ctx(operation), null, List.of(), false, error);
     }
 
-    static HypervisorException map(VimCallException e, String operation) {
-        ErrorContext ctx = new ErrorContext(PROVIDER, operation,
-                e.faultType() != null ? e.faultType() : (e.httpStatus() > 0 ? "HTTP " + e.httpStatus() : null), null);
-        return switch (e.kind()) {
-            case FAULT -> fault(e.faultDetail(), e.faultType(), e.getMessage(), ctx, e);
-            case HTTP -> e.httpStatus() == 502 || e.httpStatus() == 503 || e.httpStatus() == 504
-                    ? new UnavailableException(e.getMessage(), ctx, e)
-                    : new ProtocolException(e.getMessage(), ctx, e);
-            case PROTOCOL -> new ProtocolException(e.getMessage(), ctx, e);
-            case TIMEOUT -> new UnavailableException(e.getMessage(), ctx, e);
-            case TRANSPORT -> "TLS".equals(e.faultType())
-                    ? new UnavailableException(e.getMessage() + " (check the connection's TlsOptions)",
-                    new ErrorContext(PROVIDER, operation, "TLS", null), e) {
-                        private static final long serialVersionUID = 1L;
-
-                        @Override
-                        public boolean retryable() {
-                            return false;
-                        }
-                    }
-                    : new UnavailableException(e.getMessage(), ctx, e.notSent() ? new ConnectException("not sent") : e);
-        };
+    /** @return whether the error is the server saying the session is gone */
+    static boolean isNotAuthenticated(Throwable error) {
+        return error instanceof HypervisorException he && he.serverCode().filter("NotAuthenticated"::equals).isPresent();
     }
 
-    /** Maps a task's error ({@code TaskInfo.error}). */
+    /** @return whether the error is the server saying an object does not exist */
+    static boolean isNotFound(Throwable error) {
+        return error instanceof NotFoundException;
+    }
+
+    /** A SOAP fault answered to {@code method}. */
+    static HypervisorException fault(VimXmlReader.SoapFault f, String method, String operation) {
+        String type = f.typeName() != null ? f.typeName() : "SoapFault";
+        ErrorContext ctx = ErrorContext.builder().provider(PROVIDER).operation(operation).serverCode(type)
+                .serverMessage(f.message()).build();
+        return fault(f.detail(), type, method + " failed: " + type, ctx, null);
+    }
+
+    /** A task's error ({@code TaskInfo.error}). */
     static HypervisorException taskFault(LocalizedMethodFault error, String operation, String taskId) {
         MethodFault fault = error == null ? null : error.getFault();
         String type = fault == null ? "TaskFailed" : fault.getClass().getSimpleName();
         String message = error == null || error.getLocalizedMessage() == null ? type : error.getLocalizedMessage();
-        ErrorContext ctx = new ErrorContext(PROVIDER, operation, type, message);
+        ErrorContext ctx = ErrorContext.builder().provider(PROVIDER).operation(operation).serverCode(type)
+                .serverMessage(message).build();
         HypervisorException mapped = fault(fault, type, "task " + taskId + " failed: " + type, ctx, null);
         if (mapped instanceof OperationFailedException) {
             return new OperationFailedException("task " + taskId + " failed: " + message, ctx, taskId, List.of(message));
@@ -123,12 +140,73 @@ final class VimErrors {
                 || detail instanceof OutOfBounds) {
             return new ResourceExhaustedException(message, ctx, cause);
         }
-        if (detail instanceof InvalidArgument || detail instanceof InvalidName || detail instanceof InvalidDatastore) {
-            return new io.dvmm.sdk.InvalidSpecException("spec", message + " (rejected by the server)", ctx);
+        if (detail instanceof InvalidArgument a) {
+            String field = a.getInvalidProperty() == null || a.getInvalidProperty().isBlank() ? "spec" : a.getInvalidProperty();
+            return new InvalidSpecException(field, "rejected by the server: " + message, ctx);
         }
-        if (detail instanceof FileFault) {
-            return new OperationFailedException(message, ctx, null, List.of(), false, cause);
+        if (detail instanceof InvalidName || detail instanceof InvalidDatastore || "InvalidArgument".equals(type)) {
+            return new InvalidSpecException("spec", "rejected by the server: " + message, ctx);
+        }
+        if ("RequestCanceled".equals(type)) {
+            return new UnavailableException(message, ctx, cause);
         }
         return new OperationFailedException(message, ctx, null, List.of(), false, cause);
+    }
+
+    /** An HTTP status other than 200 or a 500 carrying a SOAP fault. */
+    static HypervisorException http(int status, Duration retryAfter, String method, String operation) {
+        ErrorContext ctx = ErrorContext.builder().provider(PROVIDER).operation(operation).serverCode("HTTP " + status)
+                .retryAfter(retryAfter).build();
+        if (status == 502 || status == 503 || status == 504 || status == 429) {
+            return new UnavailableException(method + ": HTTP " + status, ctx);
+        }
+        return new ProtocolException(method + ": HTTP " + status + " is not a vim25 answer", ctx);
+    }
+
+    /** A response that is not a vim25 answer: malformed, truncated or too large. */
+    static HypervisorException protocol(String message, String method, String operation, Throwable cause) {
+        return new ProtocolException(method + ": " + message, ctx(operation), cause);
+    }
+
+    /**
+     * A failure of the exchange itself.
+     *
+     * @param e what the transport threw
+     * @param sent whether the request may have reached the server (its headers were written)
+     * @param timeout the attempt's budget, for a timeout's message
+     */
+    static HypervisorException transport(Throwable e, boolean sent, Duration timeout, String method, String operation,
+                                         String host) {
+        Throwable tls = tlsCause(e);
+        if (tls != null) {
+            return new AuthenticationException(method + ": the TLS handshake with " + host + " failed: " + tls.getMessage()
+                    + " (check the connection's TlsOptions)", ErrorContext.builder().provider(PROVIDER).operation(operation)
+                    .serverCode(TLS).build(), e);
+        }
+        if (e instanceof InterruptedIOException && "timeout".equals(e.getMessage())
+                || e instanceof java.net.SocketTimeoutException) {
+            return new OperationTimeoutException(method + ": no complete answer within " + timeout, ctx(operation), e);
+        }
+        String what = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        if (!sent || e instanceof ConnectException || e instanceof UnknownHostException || e instanceof NoRouteToHostException) {
+            // Provably never reached the server: a ConnectException cause lets even a task request be sent again.
+            ConnectException notSent = new ConnectException(method + " was not sent: " + what);
+            notSent.initCause(e);
+            return new UnavailableException(method + ": cannot reach " + host + ": " + what, ctx(operation), notSent);
+        }
+        return new UnavailableException(method + ": the exchange with " + host + " failed: " + what, ctx(operation), e);
+    }
+
+    private static Throwable tlsCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SSLHandshakeException || t instanceof SSLPeerUnverifiedException || t instanceof CertificateException) {
+                return t;
+            }
+            if (t instanceof SSLException && t.getMessage() != null && t.getMessage().toLowerCase(java.util.Locale.ROOT)
+                    .contains("certificate")) {
+                return t;
+            }
+        }
+        return null;
     }
 }

@@ -54,6 +54,11 @@ final class VimXmlReader {
     record SoapFault(String code, String message, String typeName, Object detail) {
     }
 
+    /** The most characters of a fault's text kept (the rest is read past, never held). */
+    static final int MAX_FAULT_TEXT = 4096;
+    /** The most characters of one text value inside a fault's detail. */
+    private static final int MAX_DETAIL_TEXT = 64 * 1024;
+
     static Response readResponse(InputStream in, String returnType) throws XMLStreamException {
         XMLStreamReader r = FACTORY.createXMLStreamReader(in);
         try {
@@ -108,7 +113,7 @@ final class VimXmlReader {
         List<Object> values = new ArrayList<>();
         while (nextStartOrEnd(r) == XMLStreamConstants.START_ELEMENT) {
             if ("returnval".equals(r.getLocalName()) && type != null) {
-                values.add(readValue(r, type));
+                values.add(readValue(r, type, Integer.MAX_VALUE));
             } else {
                 skip(r);
             }
@@ -133,15 +138,15 @@ final class VimXmlReader {
         Object detail = null;
         while (nextStartOrEnd(r) == XMLStreamConstants.START_ELEMENT) {
             switch (r.getLocalName()) {
-                case "faultcode" -> code = r.getElementText();
-                case "faultstring" -> message = r.getElementText();
+                case "faultcode" -> code = text(r, 256);
+                case "faultstring" -> message = text(r, MAX_FAULT_TEXT);
                 case "detail" -> {
                     while (nextStartOrEnd(r) == XMLStreamConstants.START_ELEMENT) {
                         if (typeName == null) {
                             String xsiType = r.getAttributeValue(XSI, "type");
                             typeName = xsiType != null ? stripPrefix(xsiType) : stripFaultSuffix(r.getLocalName());
                             Class<?> cls = modelClass(typeName);
-                            detail = cls != null ? readObject(r, cls) : skipAndNull(r);
+                            detail = cls != null ? readObject(r, cls, MAX_DETAIL_TEXT) : skipAndNull(r);
                         } else {
                             skip(r);
                         }
@@ -159,7 +164,7 @@ final class VimXmlReader {
     }
 
     /** Reads the current element (positioned at START_ELEMENT) as {@code declared}; leaves the reader at its END_ELEMENT. */
-    static Object readValue(XMLStreamReader r, Class<?> declared) throws XMLStreamException {
+    static Object readValue(XMLStreamReader r, Class<?> declared, int limit) throws XMLStreamException {
         Class<?> type = declared;
         String xsiType = r.getAttributeValue(XSI, "type");
         if (xsiType != null) {
@@ -171,24 +176,24 @@ final class VimXmlReader {
             }
         }
         if (type == Object.class) {
-            return textOrSkip(r);
+            return textOrSkip(r, limit);
         }
         if (type == ManagedObjectReference.class) {
             ManagedObjectReference ref = new ManagedObjectReference();
             ref.setType(unqualifiedAttribute(r, "type"));
-            ref.setVal(r.getElementText());
+            ref.setVal(text(r, limit));
             return ref;
         }
         if (isBasic(type)) {
-            return parseBasic(boxed(type), r.getElementText());
+            return parseBasic(boxed(type), text(r, limit));
         }
         if (type.isEnum()) {
-            return enumValue(type, r.getElementText());
+            return enumValue(type, text(r, limit));
         }
-        return readObject(r, type);
+        return readObject(r, type, limit);
     }
 
-    private static Object readObject(XMLStreamReader r, Class<?> type) throws XMLStreamException {
+    private static Object readObject(XMLStreamReader r, Class<?> type, int limit) throws XMLStreamException {
         Object target;
         try {
             target = type.getDeclaredConstructor().newInstance();
@@ -205,13 +210,13 @@ final class VimXmlReader {
             }
             Class<?> ft = field.getType();
             if (ft.isArray()) {
-                Object item = readValue(r, ft.getComponentType());
+                Object item = readValue(r, ft.getComponentType(), limit);
                 if (arrays == null) {
                     arrays = new IdentityHashMap<>();
                 }
                 arrays.computeIfAbsent(field, f -> new ArrayList<>()).add(item);
             } else {
-                set(field, target, readValue(r, ft));
+                set(field, target, readValue(r, ft, limit));
             }
         }
         if (arrays != null) {
@@ -440,7 +445,7 @@ final class VimXmlReader {
     }
 
     /** The text of a simple element, or {@code null} (subtree skipped) when it has children. */
-    private static String textOrSkip(XMLStreamReader r) throws XMLStreamException {
+    private static String textOrSkip(XMLStreamReader r, int limit) throws XMLStreamException {
         StringBuilder text = new StringBuilder();
         while (r.hasNext()) {
             int event = r.next();
@@ -452,12 +457,52 @@ final class VimXmlReader {
                 skip(r);
                 return null;
             }
-            if (event == XMLStreamConstants.CHARACTERS || event == XMLStreamConstants.CDATA
-                    || event == XMLStreamConstants.SPACE) {
-                text.append(r.getText());
-            }
+            append(r, event, text, limit);
         }
         return null;
+    }
+
+    /**
+     * The text of an element without children (the reader at its START_ELEMENT, left at its
+     * END_ELEMENT), keeping at most {@code limit} characters: the rest is read past, never held.
+     */
+    static String text(XMLStreamReader r, int limit) throws XMLStreamException {
+        StringBuilder text = new StringBuilder();
+        boolean cut = false;
+        while (r.hasNext()) {
+            int event = r.next();
+            if (event == XMLStreamConstants.END_ELEMENT) {
+                return cut ? text.append("... (cut)").toString() : text.toString();
+            }
+            if (event == XMLStreamConstants.START_ELEMENT) {
+                throw new XMLStreamException("element <" + r.getLocalName() + "> where text was expected");
+            }
+            if (event == XMLStreamConstants.DTD) {
+                throw new XMLStreamException("DOCTYPE inside a response; refused");
+            }
+            cut |= append(r, event, text, limit);
+        }
+        throw new XMLStreamException("the response ended inside an element");
+    }
+
+    /** @return whether text was left out to stay within the limit */
+    private static boolean append(XMLStreamReader r, int event, StringBuilder text, int limit) {
+        if (event != XMLStreamConstants.CHARACTERS && event != XMLStreamConstants.CDATA
+                && event != XMLStreamConstants.SPACE && event != XMLStreamConstants.ENTITY_REFERENCE) {
+            return false;
+        }
+        int room = limit - text.length();
+        if (event == XMLStreamConstants.ENTITY_REFERENCE) {
+            String t = r.getText() == null ? "" : r.getText();
+            text.append(t, 0, Math.max(0, Math.min(room, t.length())));
+            return t.length() > Math.max(0, room);
+        }
+        if (room <= 0) {
+            return r.getTextLength() > 0;
+        }
+        int n = Math.min(room, r.getTextLength());
+        text.append(r.getTextCharacters(), r.getTextStart(), n);
+        return n < r.getTextLength();
     }
 
     private static Object skipAndNull(XMLStreamReader r) throws XMLStreamException {
@@ -485,7 +530,8 @@ final class VimXmlReader {
         f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
         f.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
         f.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
-        f.setProperty(XMLInputFactory.IS_COALESCING, true);
+        // Not coalescing: text arrives in the parser's chunks, so a huge value is never held whole before it is cut.
+        f.setProperty(XMLInputFactory.IS_COALESCING, false);
         f.setXMLResolver((publicId, systemId, baseUri, ns) -> {
             throw new XMLStreamException("external entities are never resolved");
         });

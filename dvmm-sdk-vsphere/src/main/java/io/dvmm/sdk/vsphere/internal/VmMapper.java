@@ -17,6 +17,7 @@ import io.dvmm.sdk.PowerState;
 import io.dvmm.sdk.Snapshot;
 import io.dvmm.sdk.VmId;
 import io.dvmm.sdk.VmInfo;
+import io.dvmm.sdk.spi.support.Addresses;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -54,7 +55,31 @@ final class VmMapper {
     }
 
     static ManagedObjectReference vmRef(VmId id) {
-        return VimConnection.moRef("VirtualMachine", id.value());
+        return VimSession.moRef("VirtualMachine", id.value());
+    }
+
+    /** Whether the guest reports an address a client can use (not loopback, link-local or unspecified). */
+    static boolean hasUsableIp(Map<String, Object> props) {
+        if (props.get("guest.ipAddress") instanceof String ip && Addresses.isUsable(ip)) {
+            return true;
+        }
+        if (props.get("guest.net") instanceof ArrayOfGuestNicInfo arr && arr.getGuestNicInfo() != null) {
+            for (GuestNicInfo nic : arr.getGuestNicInfo()) {
+                if (nic.getIpAddress() != null) {
+                    for (String ip : nic.getIpAddress()) {
+                        if (Addresses.isUsable(ip)) {
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The properties of one object in a retrieval, by path (unset ones left out). */
+    static Map<String, Object> properties(com.vmware.vim25.ObjectContent oc) {
+        return VimCatalog.properties(oc);
     }
 
     static boolean isTemplate(Map<String, Object> props) {

@@ -3,8 +3,10 @@ package io.dvmm.sdk.vsphere.internal;
 import io.dvmm.sdk.Capability;
 import io.dvmm.sdk.Hypervisor;
 import io.dvmm.sdk.HypervisorConfig;
+import io.dvmm.sdk.ProviderProperty;
 import io.dvmm.sdk.spi.HypervisorProvider;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -13,6 +15,14 @@ import java.util.Set;
  * {@code META-INF/services/io.dvmm.sdk.spi.HypervisorProvider}. Cheap to create; no I/O.
  */
 public final class VsphereProvider implements HypervisorProvider {
+
+    static final String KEEPALIVE_SECONDS = "vsphere.keepaliveSeconds";
+
+    /** Every key the provider reads; {@code Hypervisors.connect} refuses others and values that do not fit. */
+    static final List<ProviderProperty> PROPERTIES = List.of(
+            ProviderProperty.builder(KEEPALIVE_SECONDS, ProviderProperty.Type.INTEGER).defaultValue("300").range(1, 1800)
+                    .description("Seconds between CurrentTime keepalive calls that stop the session from idling out "
+                            + "(vCenter ends idle sessions after about 30 minutes).").build());
 
     /** Creates the provider (for ServiceLoader). */
     public VsphereProvider() {
@@ -31,6 +41,11 @@ public final class VsphereProvider implements HypervisorProvider {
     @Override
     public Set<Capability> capabilities() {
         return VsphereHypervisor.VCENTER_CAPABILITIES;
+    }
+
+    @Override
+    public List<ProviderProperty> properties() {
+        return PROPERTIES;
     }
 
     @Override

@@ -7,9 +7,7 @@ import com.vmware.vim25.mo.ManagedEntity;
 import com.vmware.vim25.mo.ServerConnection;
 import com.vmware.vim25.mo.ServiceInstance;
 import com.vmware.vim25.mo.VirtualMachine;
-import io.dvmm.sdk.TlsOptions;
 import io.dvmm.sdk.VmInfo;
-import io.dvmm.sdk.spi.TlsSupport;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -37,8 +35,10 @@ import java.util.Map;
  * </ol>
  *
  * <pre>
- * mvn -B -q -pl dvmm-sdk-vsphere test-compile exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=io.dvmm.sdk.vsphere.internal.ListVmsBenchmark -Dexec.args="1000 3"
+ * mvn -B -q -pl dvmm-sdk-vsphere -am test-compile dependency:build-classpath \
+ *     -Dmdep.outputFile=target/test.classpath -Dmdep.includeScope=test
+ * java -cp dvmm-sdk-vsphere/target/test-classes:dvmm-sdk-vsphere/target/classes:$(cat dvmm-sdk-vsphere/target/test.classpath) \
+ *     io.dvmm.sdk.vsphere.internal.ListVmsBenchmark 1000 3
  * </pre>
  * Arguments: VMs per resource pool (vcsim has two pools, so 1000 gives 2,000 VMs), timed runs.
  */
@@ -58,10 +58,11 @@ public final class ListVmsBenchmark {
             double sdkSeconds;
             long sdkCalls;
             int n;
-            try (VsphereHypervisor hv = VcsimFixture.connect(sim)) {
+            RequestCounter sdkRequests = new RequestCounter();
+            try (VsphereHypervisor hv = VcsimFixture.connect(sim, sdkRequests)) {
                 hv.testConnection().join();
                 n = hv.listVms().join().size(); // warm-up
-                long before = hv.transport().totalCalls();
+                long before = sdkRequests.total();
                 double[] t = new double[runs];
                 for (int i = 0; i < runs; i++) {
                     long s = System.nanoTime();
@@ -69,23 +70,23 @@ public final class ListVmsBenchmark {
                     t[i] = (System.nanoTime() - s) / 1e9;
                     n = vms.size();
                 }
-                sdkCalls = (hv.transport().totalCalls() - before) / runs;
+                sdkCalls = (sdkRequests.total() - before) / runs;
                 sdkSeconds = median(t);
             }
             System.out.printf(Locale.ROOT, "SDK listVms:      %d VMs, median %.3f s, %d round trips%n", n, sdkSeconds, sdkCalls);
 
             // 2. naive yavijava over the SDK transport
-            TlsSupport.Material tls = TlsSupport.create(TlsOptions.pinSha256(sim.sha256()), "vsphere", sim.sdkUrl());
-            VimSoapClient client = new VimSoapClient(sim.sdkUrl(), tls.sslContext(), false, Duration.ofSeconds(10),
-                    Duration.ofSeconds(300), null);
-            VimConnection login = new VimConnection(client, sim.username(), sim.password());
-            login.session();
+            RequestCounter naive = new RequestCounter();
+            VsphereHypervisor login = (VsphereHypervisor) io.dvmm.sdk.Hypervisors.connect(VcsimFixture.config(sim, naive)
+                    .readTimeout(Duration.ofSeconds(300)).build());
+            login.testConnection().join();
+            BlockingClient client = new BlockingClient(login.client(), sim.sdkUrl());
             ServerConnection sc = new ServerConnection(sim.sdkUrl().toURL(), new VimPortType(client), null);
             ServiceInstance si = new ServiceInstance(sc);
             Method set = ServerConnection.class.getDeclaredMethod("setServiceInstance", ServiceInstance.class);
             set.setAccessible(true);
             set.invoke(sc, si);
-            long before = client.totalCalls();
+            long before = naive.total();
             long s = System.nanoTime();
             ManagedEntity[] entities = new InventoryNavigator(si.getRootFolder()).searchManagedEntities("VirtualMachine");
             List<String> names = new ArrayList<>();
@@ -100,11 +101,11 @@ public final class ListVmsBenchmark {
                 }
             }
             double naiveSeconds = (System.nanoTime() - s) / 1e9;
-            long naiveCalls = client.totalCalls() - before;
-            Map<String, Long> byMethod = client.callCounts();
+            long naiveCalls = naive.total() - before;
+            Map<String, Long> byMethod = naive.counts();
             System.out.printf(Locale.ROOT, "naive yavijava:   %d VMs, %.3f s (one run), %d round trips %s%n", names.size(),
                     naiveSeconds, naiveCalls, byMethod);
-            login.logout();
+            login.close();
 
             // 3. pyVmomi
             // Run from the module (mvn in dvmm-sdk-vsphere) or from the repository root (mvn -pl dvmm-sdk-vsphere).
@@ -134,6 +135,123 @@ public final class ListVmsBenchmark {
                     (double) naiveCalls / sdkCalls);
             System.out.printf(Locale.ROOT, "  pyVmomi:        %.2fx time, %.2fx round trips%n", pySeconds / sdkSeconds,
                     (double) pyCalls / sdkCalls);
+        }
+    }
+
+    /**
+     * yavijava's blocking {@code Client} over the SDK's transport, so that its stubs (and its
+     * inventory navigator) can run against vcsim, which its own transport cannot log in to.
+     */
+    static final class BlockingClient implements com.vmware.vim25.ws.Client {
+        private final VimClient client;
+        private final java.net.URI endpoint;
+
+        BlockingClient(VimClient client, java.net.URI endpoint) {
+            this.client = client;
+            this.endpoint = endpoint;
+        }
+
+        @Override
+        public Object invoke(String methodName, com.vmware.vim25.ws.Argument[] paras, String returnType) throws java.rmi.RemoteException {
+            com.vmware.vim25.ManagedObjectReference target = null;
+            List<VimXmlWriter.Arg> args = new ArrayList<>();
+            for (com.vmware.vim25.ws.Argument a : paras) {
+                if ("_this".equals(a.getName())) {
+                    target = (com.vmware.vim25.ManagedObjectReference) a.getValue();
+                } else if (a.getValue() != null) {
+                    args.add(new VimXmlWriter.Arg(a.getName(), a.getValue().getClass(), a.getValue()));
+                }
+            }
+            try {
+                return client.send(new VimClient.Call(methodName, target, args, returnType, true, true), Duration.ofSeconds(300),
+                        "naive").join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw new java.rmi.RemoteException(methodName + " failed", e.getCause());
+            }
+        }
+
+        @Override
+        public StringBuffer invokeAsString(String methodName, com.vmware.vim25.ws.Argument[] paras) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public java.net.URL getBaseUrl() {
+            try {
+                return endpoint.toURL();
+            } catch (java.net.MalformedURLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public void setBaseUrl(java.net.URL url) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public String getCookie() {
+            return null;
+        }
+
+        @Override
+        public void setCookie(String value) {
+            // the SDK's transport holds the session cookie
+        }
+
+        @Override
+        public String getVimNameSpace() {
+            return "urn:vim25";
+        }
+
+        @Override
+        public void setVimNameSpace(String ns) {
+            // fixed
+        }
+
+        @Override
+        public int getConnectTimeout() {
+            return 0;
+        }
+
+        @Override
+        public void setConnectTimeout(int ms) {
+            // fixed
+        }
+
+        @Override
+        public int getReadTimeout() {
+            return 0;
+        }
+
+        @Override
+        public void setReadTimeout(int ms) {
+            // fixed
+        }
+
+        @Override
+        public javax.net.ssl.TrustManager getTrustManager() {
+            return null;
+        }
+
+        @Override
+        public void setSoapActionOnApiVersion(String apiVersion) {
+            // fixed
+        }
+
+        @Override
+        public String marshall(String methodName, com.vmware.vim25.ws.Argument[] paras) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Object unMarshall(String returnType, java.io.InputStream is) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public StringBuffer readStream(java.io.InputStream is) {
+            throw new UnsupportedOperationException();
         }
     }
 

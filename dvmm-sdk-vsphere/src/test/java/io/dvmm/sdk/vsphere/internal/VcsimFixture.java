@@ -8,7 +8,7 @@ import io.dvmm.sdk.TlsOptions;
 
 import java.time.Duration;
 
-/** Connections to a {@link Vcsim} for the provider's own tests. */
+/** Connections to a {@link Vcsim} for the provider's own tests, each counting its requests. */
 final class VcsimFixture {
 
     private VcsimFixture() {
@@ -21,23 +21,15 @@ final class VcsimFixture {
                 .operationTimeout(Duration.ofSeconds(60));
     }
 
-    static VsphereHypervisor connect(Vcsim sim) {
-        return (VsphereHypervisor) Hypervisors.connect(config(sim, TlsOptions.pinSha256(sim.sha256())).build());
+    static HypervisorConfig.Builder config(Vcsim sim, RequestCounter counter) {
+        return config(sim, TlsOptions.pinSha256(sim.sha256())).requestListener(counter);
     }
 
-    /**
-     * @param hv a connection
-     * @param before its call counts taken earlier
-     * @return the calls made since, by method name, zero counts left out
-     */
-    static java.util.Map<String, Long> callsSince(VsphereHypervisor hv, java.util.Map<String, Long> before) {
-        java.util.Map<String, Long> d = new java.util.HashMap<>();
-        hv.transport().callCounts().forEach((k, v) -> {
-            long n = v - before.getOrDefault(k, 0L);
-            if (n != 0) {
-                d.put(k, n);
-            }
-        });
-        return d;
+    static VsphereHypervisor connect(Vcsim sim, RequestCounter counter) {
+        return (VsphereHypervisor) Hypervisors.connect(config(sim, counter).build());
+    }
+
+    static VsphereHypervisor connect(Vcsim sim) {
+        return connect(sim, new RequestCounter());
     }
 }

@@ -3,7 +3,6 @@ package io.dvmm.sdk.vsphere.internal;
 import com.vmware.vim25.ManagedObjectReference;
 import com.vmware.vim25.ObjectContent;
 import com.vmware.vim25.VirtualMachinePowerState;
-import com.vmware.vim25.ws.VimStub;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,14 +94,21 @@ class VimXmlReaderTest {
         server.start();
         try {
             URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/sdk");
-            VimSoapClient client = new VimSoapClient(uri, javax.net.ssl.SSLContext.getDefault(), true,
-                    Duration.ofSeconds(5), Duration.ofSeconds(5), null);
-            VimStub stub = new VimStub(client);
-            assertThatThrownBy(() -> stub.retrieveServiceContent(VimConnection.moRef("ServiceInstance", "ServiceInstance")))
-                    .isInstanceOf(VimCallException.class)
-                    .satisfies(e -> assertThat(((VimCallException) e).kind()).isEqualTo(VimCallException.Kind.PROTOCOL))
-                    .hasMessageContaining("DOCTYPE")
-                    .hasMessageNotContaining("TOP-SECRET");
+            io.dvmm.sdk.HypervisorConfig config = io.dvmm.sdk.HypervisorConfig.builder("vsphere://127.0.0.1/sdk")
+                    .readTimeout(Duration.ofSeconds(5)).build();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            VimClient client = new VimClient(uri, io.dvmm.sdk.spi.support.TlsSupport.create(io.dvmm.sdk.TlsOptions.systemTrust(),
+                    "vsphere", uri), config, pool);
+            try {
+                assertThatThrownBy(() -> client.send(new VimClient.Call("RetrieveServiceContent", VimSession.SERVICE_INSTANCE,
+                        java.util.List.of(), "ServiceContent", true, false), Duration.ofSeconds(5), "test").join())
+                        .cause().isInstanceOf(io.dvmm.sdk.ProtocolException.class)
+                        .hasMessageContaining("DOCTYPE")
+                        .hasMessageNotContaining("TOP-SECRET");
+            } finally {
+                client.close();
+                pool.shutdownNow();
+            }
         } finally {
             server.stop(0);
         }

@@ -10,6 +10,7 @@ import io.dvmm.sdk.Inventory;
 import io.dvmm.sdk.NicSpec;
 import io.dvmm.sdk.OperationOptions;
 import io.dvmm.sdk.Placement;
+import io.dvmm.sdk.Progress;
 import io.dvmm.sdk.VmInfo;
 import io.dvmm.sdk.VmProvisionSpec;
 import io.dvmm.sdk.VmQuery;
@@ -17,32 +18,36 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Disks, metadata and task cancellation against vcsim, with call counts taken where requests
- * leave the transport. The template's boot disk is grown to {@value #TEMPLATE_DISK_GIB} GiB by the
- * launcher, so that a smaller disk 0 can be refused.
+ * Disks, metadata and task cancellation against vcsim, with call counts taken by the connection's
+ * request listener. The template's boot disk is grown to {@value #TEMPLATE_DISK_GIB} GiB by the
+ * launcher, so that a smaller disk 0 can be refused; clones and power-ons take
+ * {@value #TASK_DELAY_MS} ms, so that a cancel can arrive while the request is on the wire.
  */
 class VsphereDisksMetadataCancelTest {
 
     private static final int TEMPLATE_DISK_GIB = 8;
+    private static final int TASK_DELAY_MS = 800;
+    private static final RequestCounter REQUESTS = new RequestCounter();
     private static Vcsim sim;
     private static VsphereHypervisor hv;
 
     @BeforeAll
     static void start() {
         sim = Vcsim.start(VcsimModel.vcenter().clusters(1).hostsPerCluster(2).standaloneHosts(1).vmsPerPool(3)
-                .templateDiskGiB(TEMPLATE_DISK_GIB).build());
-        hv = VcsimFixture.connect(sim);
+                .templateDiskGiB(TEMPLATE_DISK_GIB).methodDelay("CloneVM_Task", java.time.Duration.ofMillis(TASK_DELAY_MS))
+                .methodDelay("PowerOnVM_Task", java.time.Duration.ofMillis(TASK_DELAY_MS)).build());
+        hv = VcsimFixture.connect(sim, REQUESTS);
         hv.inventory().join(); // log in and cache the placement catalog and the template's devices
     }
 
@@ -57,7 +62,7 @@ class VsphereDisksMetadataCancelTest {
     }
 
     private static Map<String, Long> delta(Map<String, Long> before) {
-        return VcsimFixture.callsSince(hv, before);
+        return REQUESTS.since(before);
     }
 
     private static long totalExceptWaits(Map<String, Long> d) {
@@ -78,7 +83,7 @@ class VsphereDisksMetadataCancelTest {
 
     @Test
     void bootDiskGrowsAndExtraDisksAreAddedWithinTheCallBudget() {
-        Map<String, Long> before = hv.transport().callCounts();
+        Map<String, Long> before = REQUESTS.counts();
         VmInfo vm = hv.createVm(spec("disks-1").powerOn(true)
                 .disk(DiskSpec.ofGiB(TEMPLATE_DISK_GIB + 4))
                 .disk(DiskSpec.ofGiB(3))
@@ -98,14 +103,15 @@ class VsphereDisksMetadataCancelTest {
 
     @Test
     void aBootDiskSmallerThanTheTemplatesIsRefusedBeforeAnyRequest() {
-        long before = hv.transport().totalCalls();
+        Map<String, Long> before = REQUESTS.counts();
         CompletableFuture<VmInfo> f = hv.createVm(spec("disks-small").disk(DiskSpec.ofGiB(TEMPLATE_DISK_GIB - 1)).build());
         Throwable failure = f.handle((v, e) -> e).join();
         Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         assertThat(cause).isInstanceOf(InvalidSpecException.class);
         assertThat(((InvalidSpecException) cause).field()).isEqualTo("disks[0].sizeGiB");
-        assertThat(hv.transport().totalCalls()).isEqualTo(before);
+        // Only the connection's own housekeeping (its update dispatcher, finishing earlier waits) may show up.
+        assertThat(delta(before).keySet()).isSubsetOf("WaitForUpdatesEx", "DestroyPropertyFilter");
         assertThat(hv.findVm("disks-small").join()).isEmpty();
     }
 
@@ -114,7 +120,7 @@ class VsphereDisksMetadataCancelTest {
         VmInfo a = hv.createVm(spec("meta-a").metadata("owner", "alice").metadata("Team.Name", "blue green")
                 .metadata("pinned", "").build()).join();
         // Keeping the template's CPU and memory: the clone spec alone carries the metadata (vcsim applies its extraConfig).
-        Map<String, Long> beforeB = hv.transport().callCounts();
+        Map<String, Long> beforeB = REQUESTS.counts();
         VmInfo b = hv.createVm(VmProvisionSpec.builder().name("meta-b").template(Vcsim.TEMPLATE).powerOn(false)
                 .metadata("owner", "bob").build()).join();
         assertThat(delta(beforeB)).containsEntry("CloneVM_Task", 1L).doesNotContainKey("ReconfigVM_Task");
@@ -122,7 +128,7 @@ class VsphereDisksMetadataCancelTest {
         assertThat(a.metadata()).isEqualTo(Map.of("owner", "alice", "Team.Name", "blue green", "pinned", ""));
         assertThat(hv.getVm(a.id()).join().metadata()).isEqualTo(a.metadata());
 
-        Map<String, Long> before = hv.transport().callCounts();
+        Map<String, Long> before = REQUESTS.counts();
         List<VmInfo> alice = hv.listVms(VmQuery.builder().metadata("owner", "alice").metadata("pinned", "").build()).join();
         assertThat(delta(before)).isEqualTo(Map.of("CreateContainerView", 1L, "RetrievePropertiesEx", 1L, "DestroyView", 1L));
         assertThat(alice).extracting(VmInfo::id).containsExactly(a.id());
@@ -133,26 +139,35 @@ class VsphereDisksMetadataCancelTest {
         assertThat(hv.deleteVm(b.id()).join()).isTrue();
     }
 
-    @Test
-    void cancellingWhileTheCloneRunsCancelsTheTaskAndRemovesTheClone() throws InterruptedException {
-        Map<String, Long> before = hv.transport().callCounts();
-        AtomicReference<CompletableFuture<VmInfo>> future = new AtomicReference<>();
-        // The "clone" report comes just before CloneVM_Task is sent: cancelling there means the
-        // run sees the cancel while it waits for the clone task, whatever the simulator's speed.
-        CompletableFuture<VmInfo> f = hv.createVm(spec("cancel-1").build(), OperationOptions.progress(p -> {
-            if (p.stage().equals("clone")) {
-                while (future.get() == null) {
-                    Thread.onSpinWait();
-                }
-                future.get().cancel(true);
+    /** Cancels {@code f} a little after {@code stage} was reported, while the stage's request is on the wire. */
+    private static OperationOptions cancelDuring(Progress.Stage stage, AtomicReference<CompletableFuture<VmInfo>> future) {
+        return OperationOptions.progress(p -> {
+            if (p.stage() == stage) {
+                CompletableFuture.delayedExecutor(TASK_DELAY_MS / 3, TimeUnit.MILLISECONDS).execute(() -> {
+                    while (future.get() == null) {
+                        Thread.onSpinWait();
+                    }
+                    future.get().cancel(true);
+                });
             }
-        }));
-        future.set(f);
-        assertThatThrownBy(f::join).isInstanceOf(CancellationException.class);
-        // The rollback runs after the cancel: wait (bounded) until it destroyed the clone.
-        for (int i = 0; i < 600 && delta(before).getOrDefault("Destroy_Task", 0L) < 1; i++) {
+        });
+    }
+
+    private static void eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        for (int i = 0; i < 600 && !condition.getAsBoolean(); i++) {
             Thread.sleep(50);
         }
+    }
+
+    @Test
+    void cancellingWhileTheCloneRunsCancelsTheTaskAndRemovesTheClone() throws InterruptedException {
+        Map<String, Long> before = REQUESTS.counts();
+        AtomicReference<CompletableFuture<VmInfo>> future = new AtomicReference<>();
+        CompletableFuture<VmInfo> f = hv.createVm(spec("cancel-1").build(), cancelDuring(Progress.Stage.CLONE, future));
+        future.set(f);
+        assertThatThrownBy(f::join).isInstanceOf(CancellationException.class);
+        // The clone's answer names its task, which the cancelled run cancels at once; the rollback then removes the clone.
+        eventually(() -> delta(before).getOrDefault("Destroy_Task", 0L) >= 1);
         Map<String, Long> d = delta(before);
         assertThat(d).containsEntry("CloneVM_Task", 1L).containsEntry("CancelTask", 1L).containsEntry("Destroy_Task", 1L);
         assertThat(hv.findVm("cancel-1").join()).isEmpty();
@@ -161,24 +176,31 @@ class VsphereDisksMetadataCancelTest {
     @Test
     void cancellingAPowerOperationCancelsItsTask() throws InterruptedException {
         VmInfo vm = hv.createVm(spec("cancel-power").build()).join();
-        Map<String, Long> before = hv.transport().callCounts();
+        Map<String, Long> before = REQUESTS.counts();
         AtomicReference<CompletableFuture<VmInfo>> future = new AtomicReference<>();
-        // Cancelled at its "start" report, the operation is cancelled as if while PowerOnVM_Task was
-        // on the wire: the run still sends it, then cancels the task it waits for.
-        CompletableFuture<VmInfo> f = hv.startVm(vm.id(), OperationOptions.progress(p -> {
-            if (p.stage().equals("start")) {
-                while (future.get() == null) {
-                    Thread.onSpinWait();
-                }
-                future.get().cancel(true);
-            }
-        }));
+        CompletableFuture<VmInfo> f = hv.startVm(vm.id(), cancelDuring(Progress.Stage.POWER_ON, future));
         future.set(f);
         assertThatThrownBy(f::join).isInstanceOf(CancellationException.class);
-        for (int i = 0; i < 600 && delta(before).getOrDefault("DestroyPropertyCollector", 0L) < 1; i++) {
-            Thread.sleep(50); // bounded wait for the run to finish behind the cancelled future
-        }
+        eventually(() -> delta(before).getOrDefault("CancelTask", 0L) >= 1);
         assertThat(delta(before)).containsEntry("PowerOnVM_Task", 1L).containsEntry("CancelTask", 1L);
+        assertThat(hv.deleteVm(vm.id()).join()).isTrue();
+    }
+
+    @Test
+    void userDataReachesTheGuestThroughGuestinfo() {
+        String userData = "#cloud-config\nruncmd:\n  - echo hello\n";
+        VmInfo vm = hv.createVm(spec("ud-1").guest(io.dvmm.sdk.GuestCustomization.builder().userData(userData)
+                .hostname("other-host").build()).build()).join();
+        Map<String, Object> props = hv.retrieve(VimSession.Scope.of("test"), VmMapper.vmRef(vm.id()), "config.extraConfig").join();
+        Map<String, String> extra = new java.util.HashMap<>();
+        for (com.vmware.vim25.OptionValue o : ((com.vmware.vim25.ArrayOfOptionValue) props.get("config.extraConfig")).getOptionValue()) {
+            extra.put(o.getKey(), String.valueOf(o.getValue()));
+        }
+        assertThat(new String(java.util.Base64.getDecoder().decode(extra.get("guestinfo.userdata")), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo(userData);
+        assertThat(extra).containsEntry("guestinfo.userdata.encoding", "base64");
+        assertThat(new String(java.util.Base64.getDecoder().decode(extra.get("guestinfo.metadata")), java.nio.charset.StandardCharsets.UTF_8))
+                .contains("local-hostname: other-host");
         assertThat(hv.deleteVm(vm.id()).join()).isTrue();
     }
 

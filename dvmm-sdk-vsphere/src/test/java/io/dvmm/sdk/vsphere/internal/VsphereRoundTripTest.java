@@ -10,14 +10,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Round trips counted where requests leave the transport (exact, not timed). vcsim here caps
+ * Round trips counted by the connection's request listener (exact, not timed). vcsim here caps
  * RetrievePropertiesEx pages at 100 objects, like vCenter.
  */
 class VsphereRoundTripTest {
@@ -25,12 +24,16 @@ class VsphereRoundTripTest {
     private static final int PAGE = 100;
     private static Vcsim sim;
     private static VsphereHypervisor hv;
+    private static final RequestCounter REQUESTS = new RequestCounter();
 
     @BeforeAll
     static void start() {
         sim = Vcsim.vcenter(1, 2, 120); // 2 resource pools x 120 VMs, one of them made the template
-        hv = VcsimFixture.connect(sim);
+        hv = VcsimFixture.connect(sim, REQUESTS);
         hv.testConnection().join(); // log in: the session's cost is not the operations'
+        // Likewise the connection's update collector (one per session), made by its first wait.
+        VmInfo any = hv.listVms().join().get(0);
+        hv.waitForState(any.id(), any.powerState(), java.time.Duration.ofSeconds(30)).join();
     }
 
     @AfterAll
@@ -44,7 +47,7 @@ class VsphereRoundTripTest {
     }
 
     private static Map<String, Long> delta(Map<String, Long> before) {
-        return VcsimFixture.callsSince(hv, before);
+        return REQUESTS.since(before);
     }
 
     private static long total(Map<String, Long> d, String... except) {
@@ -59,7 +62,7 @@ class VsphereRoundTripTest {
 
     @Test
     void listVmsCostsAViewPlusOneCallPerPageAndNothingPerVm() {
-        Map<String, Long> before = hv.transport().callCounts();
+        Map<String, Long> before = REQUESTS.counts();
         List<VmInfo> vms = hv.listVms().join();
         Map<String, Long> d = delta(before);
         int n = vms.size();
@@ -74,7 +77,7 @@ class VsphereRoundTripTest {
     @Test
     void createVmStaysWithinSixteenCallsBesidesWaitForUpdatesEx() {
         hv.inventory().join(); // the placement catalog is cached per connection
-        Map<String, Long> before = hv.transport().callCounts();
+        Map<String, Long> before = REQUESTS.counts();
         VmInfo vm = hv.createVm(VmProvisionSpec.builder().name("rt-create-1").template(Vcsim.TEMPLATE)
                 .cpuCount(2).memoryMiB(1024).nic(NicSpec.dhcp("VM Network"))
                 .placement(Placement.any().withDatastore("LocalDS_0"))
@@ -93,7 +96,7 @@ class VsphereRoundTripTest {
     @Test
     void getVmIsOneCall() {
         VmInfo any = hv.listVms().join().get(0);
-        Map<String, Long> before = hv.transport().callCounts();
+        Map<String, Long> before = REQUESTS.counts();
         hv.getVm(any.id()).join();
         assertThat(delta(before)).isEqualTo(Map.of("RetrievePropertiesEx", 1L));
     }

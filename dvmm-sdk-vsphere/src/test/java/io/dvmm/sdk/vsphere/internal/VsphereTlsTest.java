@@ -6,7 +6,9 @@ import io.dvmm.sdk.ConnectionInfo;
 import io.dvmm.sdk.Hypervisor;
 import io.dvmm.sdk.Hypervisors;
 import io.dvmm.sdk.TlsOptions;
-import io.dvmm.sdk.UnavailableException;
+import io.dvmm.sdk.AuthenticationException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -26,9 +28,9 @@ class VsphereTlsTest {
         try (Hypervisor hv = Hypervisors.connect(VcsimFixture.config(sim, TlsOptions.systemTrust()).build())) {
             assertThatThrownBy(() -> hv.testConnection().join())
                     .isInstanceOf(CompletionException.class)
-                    .cause().isInstanceOf(UnavailableException.class)
+                    .cause().isInstanceOf(AuthenticationException.class)
                     .hasMessageContaining("TLS")
-                    .satisfies(e -> assertThat(((UnavailableException) e).retryable()).isFalse());
+                    .satisfies(e -> assertThat(((AuthenticationException) e).retryable()).isFalse());
         }
     }
 
@@ -46,7 +48,7 @@ class VsphereTlsTest {
         String other = sim.sha256().startsWith("0") ? "1" + sim.sha256().substring(1) : "0" + sim.sha256().substring(1);
         try (Hypervisor hv = Hypervisors.connect(VcsimFixture.config(sim, TlsOptions.pinSha256(other)).build())) {
             assertThatThrownBy(() -> hv.testConnection().join())
-                    .cause().isInstanceOf(UnavailableException.class).hasMessageContaining("TLS");
+                    .cause().isInstanceOf(AuthenticationException.class).hasMessageContaining("TLS");
         }
     }
 

@@ -123,6 +123,23 @@ public final class SimulatorCertificate {
     }
 
     /**
+     * @return a client TLS context that trusts exactly this certificate, for test clients that
+     *         talk to a simulator without trusting anything else
+     */
+    public javax.net.ssl.SSLContext clientContext() {
+        try {
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trustStore());
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot make a TLS context for " + this, e);
+        }
+    }
+
+    /**
      * Writes the certificate with its private key as a PKCS12 key store, for servers configured
      * from a file (the fault proxy's Jetty).
      *

@@ -53,6 +53,13 @@ public final class FaultProxy implements AutoCloseable {
     private final Random random;
     private volatile Duration clientTimeout = Duration.ofSeconds(5);
     private final SimulatorCertificate certificate = SimulatorCertificate.shared();
+    /** Marks a request the proxy replays itself (a late request): forwarded without a fault. */
+    private static final String REPLAY = "X-Dvmm-Fault-Replay";
+    private final java.util.concurrent.ScheduledExecutorService replays = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "dvmm-fault-proxy-replay");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** One fault the proxy injected. */
     public record Injected(FaultKind kind, String method, String path) {
@@ -269,6 +276,9 @@ public final class FaultProxy implements AutoCloseable {
     private final class Before implements StubRequestFilterV2 {
         @Override
         public RequestFilterAction filter(Request request, ServeEvent serveEvent) {
+            if (request.containsHeader(REPLAY)) {
+                return RequestFilterAction.continueWith(request);
+            }
             FaultKind kind = pick(request);
             if (kind == null) {
                 return RequestFilterAction.continueWith(request);
@@ -287,8 +297,10 @@ public final class FaultProxy implements AutoCloseable {
                     return RequestFilterAction.stopWith(aResponse().withFixedDelay((int) beyond.plusSeconds(2).toMillis())
                             .withFault(Fault.EMPTY_RESPONSE).build());
                 case LATE_REQUEST:
-                    sleep(beyond);
-                    return RequestFilterAction.continueWith(request);
+                    // The client waits in vain; its request is replayed through the proxy once it has given up.
+                    replayLater(request, beyond);
+                    return RequestFilterAction.stopWith(aResponse().withFixedDelay((int) beyond.plusSeconds(2).toMillis())
+                            .withFault(Fault.EMPTY_RESPONSE).build());
                 default:
                     pending.put(serveEvent.getId().toString(), kind);
                     return RequestFilterAction.continueWith(request);
@@ -338,6 +350,38 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
+    /** Sends a copy of the request through this proxy (so the target gets it, unfaulted) after {@code delay}. */
+    private void replayLater(Request request, Duration delay) {
+        String method = request.getMethod().getName();
+        String path = request.getUrl();
+        byte[] body = request.getBody() == null ? new byte[0] : request.getBody();
+        List<String[]> headers = new ArrayList<>();
+        for (HttpHeader h : request.getHeaders().all()) {
+            String k = h.key().toLowerCase(Locale.ROOT);
+            if (!k.equals("host") && !k.equals("content-length") && !k.equals("connection") && !k.equals("expect")
+                    && !k.equals("upgrade") && !k.equals("transfer-encoding")) {
+                for (String v : h.values()) {
+                    headers.add(new String[] {h.key(), v});
+                }
+            }
+        }
+        replays.schedule(() -> {
+            try {
+                java.net.http.HttpClient.Builder b = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1);
+                if (https) {
+                    b.sslContext(certificate.clientContext());
+                }
+                java.net.http.HttpRequest.Builder r = java.net.http.HttpRequest.newBuilder(url().resolve(path))
+                        .method(method, java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).header(REPLAY, "1")
+                        .timeout(Duration.ofSeconds(30));
+                headers.forEach(h -> r.header(h[0], h[1]));
+                b.build().send(r.build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+            } catch (IOException | InterruptedException | IllegalArgumentException e) {
+                // best effort: a replay that cannot be sent is a request that never arrived
+            }
+        }, delay.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
     private static HttpHeaders withoutLength(HttpHeaders headers) {
         List<HttpHeader> kept = new ArrayList<>();
         for (HttpHeader h : headers.all()) {
@@ -358,6 +402,7 @@ public final class FaultProxy implements AutoCloseable {
 
     @Override
     public void close() {
+        replays.shutdownNow();
         server.stop();
     }
 }

@@ -71,6 +71,7 @@ public final class VcsimModel {
         private Duration dhcp = Duration.ofMillis(300);
         private int pageCap = 100;
         private Duration delay = Duration.ZERO;
+        private final java.util.Map<String, Duration> methodDelays = new java.util.LinkedHashMap<>();
 
         private Builder(boolean esx) {
             this.esx = esx;
@@ -150,6 +151,12 @@ public final class VcsimModel {
             return this;
         }
 
+        /** A delay on one SOAP method (such as {@code CloneVM_Task}), so a test can act while it is on the wire. */
+        public Builder methodDelay(String method, Duration d) {
+            methodDelays.put(Objects.requireNonNull(method, "method"), Objects.requireNonNull(d, "d"));
+            return this;
+        }
+
         public VcsimModel build() {
             List<String> a = new ArrayList<>();
             if (esx) {
@@ -168,6 +175,10 @@ public final class VcsimModel {
             a.addAll(List.of("-vm", Integer.toString(vms), "-ds", Integer.toString(datastores),
                     "-dhcp", dhcp.toMillis() + "ms", "-page-cap", Integer.toString(pageCap),
                     "-delay", Long.toString(delay.toMillis())));
+            if (!methodDelays.isEmpty()) {
+                a.addAll(List.of("-method-delay", String.join(",", methodDelays.entrySet().stream()
+                        .map(e -> e.getKey() + ":" + e.getValue().toMillis()).toList())));
+            }
             return new VcsimModel(a, esx ? "" : template);
         }
 

@@ -16,6 +16,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/tls"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -52,6 +53,7 @@ func main() {
 	pass := flag.String("password", "", "password for -username")
 	stdinTie := flag.Bool("stdin-tie", false, "exit when stdin reaches end of file")
 	delay := flag.Int("delay", 0, "milliseconds to delay every SOAP call")
+	methodDelay := flag.String("method-delay", "", "per-method delays in milliseconds, such as CloneVM_Task:800,PowerOnVM_Task:500")
 	template := flag.String("template", "", "turn the first VM into a powered-off template of this name, with one snapshot \"base\"")
 	dhcp := flag.Duration("dhcp", 300*time.Millisecond, "simulated DHCP: give powered-on VMs without an address one after about this long (0: off)")
 	templateDisk := flag.Int("template-disk-gib", 0, "grow the template's boot disk to this many GiB before its snapshot (0: keep vcsim's 1 MiB)")
@@ -78,6 +80,17 @@ func main() {
 		model.Portgroup = *portgroups
 	}
 	model.DelayConfig.Delay = *delay
+	if *methodDelay != "" {
+		model.DelayConfig.MethodDelay = map[string]int{}
+		for _, entry := range strings.Split(*methodDelay, ",") {
+			kv := strings.SplitN(entry, ":", 2)
+			ms, err := strconv.Atoi(strings.TrimSpace(kv[len(kv)-1]))
+			if len(kv) != 2 || err != nil {
+				fail("bad -method-delay entry %q (want Method:millis)", entry)
+			}
+			model.DelayConfig.MethodDelay[strings.TrimSpace(kv[0])] = ms
+		}
+	}
 
 	if err := model.Create(); err != nil {
 		fail("creating the model: %v", err)
@@ -85,9 +98,8 @@ func main() {
 	defer model.Remove()
 
 	installSafeSearchIndex(*model.ServiceContent.SearchIndex)
-	if *pageCap > 0 {
-		installPagingCollector(model.ServiceContent.PropertyCollector, *pageCap)
-	}
+	// Always installed: it also hands out the vCenter-like collectors (waitCollector).
+	installPagingCollector(model.ServiceContent.PropertyCollector, *pageCap)
 
 	model.Service.TLS = new(tls.Config)
 	model.Service.Listen = &url.URL{Host: *listen}
@@ -228,7 +240,7 @@ func simulateDHCP(every time.Duration) {
 }
 
 // pagingCollector caps RetrievePropertiesEx pages like vCenter does and serves the rest through
-// ContinueRetrievePropertiesEx tokens (vcsim 0.24 never pages).
+// ContinueRetrievePropertiesEx tokens (vcsim 0.24 never pages); a limit of 0 turns paging off.
 // vcsim gives each session a zero-valued instance of the collector's type, so the paging state
 // is shared here rather than held in fields.
 type pagingCollector struct {
@@ -257,7 +269,7 @@ func installPagingCollector(ref types.ManagedObjectReference, limit int) {
 
 func (p *pagingCollector) RetrievePropertiesEx(ctx *simulator.Context, r *types.RetrievePropertiesEx) soap.HasFault {
 	body := p.PropertyCollector.RetrievePropertiesEx(ctx, r).(*methods.RetrievePropertiesExBody)
-	if body.Res == nil || body.Res.Returnval == nil {
+	if body.Res == nil || body.Res.Returnval == nil || paging.limit <= 0 {
 		return body
 	}
 	max := paging.limit
@@ -296,28 +308,278 @@ func (p *pagingCollector) page(objects []types.ObjectContent, max int) *types.Re
 
 var _ mo.Reference = (*pagingCollector)(nil)
 
-// safeCollector works around vcsim 0.24's DestroyPropertyCollector, which removes filters from
-// the slice it is iterating and panics once a collector holds two or more filters.
-type safeCollector struct {
+// waitCollector replaces the collectors that CreatePropertyCollector makes. vcsim 0.24's own keeps
+// its filter list unguarded while WaitForUpdatesEx runs (a filter destroyed during a wait panics
+// the wait and loses its updates), delivers a new filter's initial values only to a wait with an
+// empty version or after an unrelated inventory change, never advances the version, and panics in
+// DestroyPropertyCollector once it holds two filters. This one behaves like vCenter's: filters come
+// and go during a wait, a new filter's values arrive with the next update set (waking a pending
+// wait at once), changes are reported per requested path, and each update set has a new version.
+// It computes updates from state (retrieving each affected filter and comparing with what it last
+// reported), so it needs nothing of vcsim's unexported collector internals.
+type waitCollector struct {
 	simulator.PropertyCollector
+
+	mu      sync.Mutex
+	filters map[types.ManagedObjectReference]*waitFilter
+	dirty   map[types.ManagedObjectReference]bool
+	moved   bool // an object entered or left the inventory since the last calculation
+	version int
+	wake    chan struct{}
+	cancel  chan struct{}
 }
+
+type waitFilter struct {
+	mo.PropertyFilter
+
+	pc *waitCollector
+	// sent holds what was last reported per object and path, as JSON (a copy: vcsim may change live values in place).
+	sent  map[types.ManagedObjectReference]map[string]string
+	fresh bool
+}
+
+// Lock and Unlock opt the filter out of vcsim's per-object call lock.
+func (f *waitFilter) Lock()   {}
+func (f *waitFilter) Unlock() {}
 
 func (p *pagingCollector) CreatePropertyCollector(ctx *simulator.Context, c *types.CreatePropertyCollector) soap.HasFault {
-	cpc := &safeCollector{}
-	cpc.Self.Type = "PropertyCollector" // the real type name, not the Go wrapper's
+	wc := &waitCollector{
+		filters: map[types.ManagedObjectReference]*waitFilter{},
+		dirty:   map[types.ManagedObjectReference]bool{},
+		wake:    make(chan struct{}, 1),
+		cancel:  make(chan struct{}, 1),
+	}
+	wc.Self.Type = "PropertyCollector" // the real type name, not the Go wrapper's
+	ctx.Session.Put(wc)
+	ctx.Map.AddHandler(wc)
 	return &methods.CreatePropertyCollectorBody{
-		Res: &types.CreatePropertyCollectorResponse{Returnval: ctx.Session.Put(cpc).Reference()},
+		Res: &types.CreatePropertyCollectorResponse{Returnval: wc.Self},
 	}
 }
 
-func (pc *safeCollector) DestroyPropertyCollector(ctx *simulator.Context, c *types.DestroyPropertyCollector) soap.HasFault {
-	for _, ref := range append([]types.ManagedObjectReference(nil), pc.Filter...) {
-		if f, ok := ctx.Session.Get(ref).(*simulator.PropertyFilter); ok {
-			f.DestroyPropertyFilter(ctx, &types.DestroyPropertyFilter{This: ref})
+func (wc *waitCollector) signal(ch chan struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
+	}
+}
+
+// PutObject, UpdateObject and RemoveObject hear every inventory change (the registry's handler interface).
+func (wc *waitCollector) PutObject(o mo.Reference) {
+	wc.mu.Lock()
+	wc.dirty[o.Reference()] = true
+	wc.moved = true
+	wc.mu.Unlock()
+	wc.signal(wc.wake)
+}
+
+func (wc *waitCollector) UpdateObject(o mo.Reference, _ []types.PropertyChange) {
+	wc.mu.Lock()
+	wc.dirty[o.Reference()] = true
+	wc.mu.Unlock()
+	wc.signal(wc.wake)
+}
+
+func (wc *waitCollector) RemoveObject(ref types.ManagedObjectReference) {
+	wc.mu.Lock()
+	wc.dirty[ref] = true
+	wc.moved = true
+	wc.mu.Unlock()
+	wc.signal(wc.wake)
+}
+
+func (wc *waitCollector) CreateFilter(ctx *simulator.Context, c *types.CreateFilter) soap.HasFault {
+	body := &methods.CreateFilterBody{}
+	for _, o := range c.Spec.ObjectSet {
+		if ctx.Session.Get(o.Obj) == nil {
+			body.Fault_ = simulator.Fault("The object has already been deleted or has not been completely created",
+				&types.ManagedObjectNotFound{Obj: o.Obj})
+			return body
 		}
 	}
-	pc.Filter = nil
-	return pc.PropertyCollector.DestroyPropertyCollector(ctx, c)
+	f := &waitFilter{pc: wc, sent: map[types.ManagedObjectReference]map[string]string{}, fresh: true}
+	f.Self.Type = "PropertyFilter"
+	f.Spec = c.Spec
+	f.PartialUpdates = c.PartialUpdates
+	ctx.Session.Put(f)
+	wc.mu.Lock()
+	wc.filters[f.Self] = f
+	wc.mu.Unlock()
+	wc.signal(wc.wake)
+	body.Res = &types.CreateFilterResponse{Returnval: f.Self}
+	return body
+}
+
+func (f *waitFilter) DestroyPropertyFilter(ctx *simulator.Context, c *types.DestroyPropertyFilter) soap.HasFault {
+	f.pc.mu.Lock()
+	delete(f.pc.filters, f.Self)
+	f.pc.mu.Unlock()
+	ctx.Session.Remove(f.Self)
+	return &methods.DestroyPropertyFilterBody{Res: &types.DestroyPropertyFilterResponse{}}
+}
+
+func (wc *waitCollector) DestroyPropertyCollector(ctx *simulator.Context, c *types.DestroyPropertyCollector) soap.HasFault {
+	wc.mu.Lock()
+	filters := wc.filters
+	wc.filters = map[types.ManagedObjectReference]*waitFilter{}
+	wc.mu.Unlock()
+	for ref := range filters {
+		ctx.Session.Remove(ref)
+	}
+	wc.signal(wc.cancel)
+	ctx.Map.RemoveHandler(wc)
+	ctx.Session.Remove(c.This)
+	return &methods.DestroyPropertyCollectorBody{Res: &types.DestroyPropertyCollectorResponse{}}
+}
+
+func (wc *waitCollector) CancelWaitForUpdates(ctx *simulator.Context, c *types.CancelWaitForUpdates) soap.HasFault {
+	wc.signal(wc.cancel)
+	return &methods.CancelWaitForUpdatesBody{Res: new(types.CancelWaitForUpdatesResponse)}
+}
+
+func (wc *waitCollector) WaitForUpdatesEx(ctx *simulator.Context, r *types.WaitForUpdatesEx) soap.HasFault {
+	body := &methods.WaitForUpdatesExBody{}
+	wait := time.Duration(-1)
+	if r.Options != nil && r.Options.MaxWaitSeconds != nil {
+		wait = time.Duration(*r.Options.MaxWaitSeconds) * time.Second
+	}
+	var timeout <-chan time.Time
+	if wait > 0 {
+		timer := time.NewTimer(wait)
+		defer timer.Stop()
+		timeout = timer.C
+	}
+	// A new wait supersedes an earlier cancel.
+	select {
+	case <-wc.cancel:
+	default:
+	}
+	full := r.Version == ""
+	for {
+		if set := wc.calculate(ctx, full); set != nil {
+			body.Res = &types.WaitForUpdatesExResponse{Returnval: set}
+			return body
+		}
+		full = false
+		if wait == 0 {
+			body.Res = &types.WaitForUpdatesExResponse{}
+			return body
+		}
+		select {
+		case <-wc.wake:
+		case <-timeout:
+			body.Res = &types.WaitForUpdatesExResponse{}
+			return body
+		case <-wc.cancel:
+			body.Fault_ = simulator.Fault("", new(types.RequestCanceled))
+			return body
+		}
+	}
+}
+
+// calculate returns the changes since the last update set (every filter's full state when full), or nil.
+func (wc *waitCollector) calculate(ctx *simulator.Context, full bool) *types.UpdateSet {
+	wc.mu.Lock()
+	dirty := wc.dirty
+	moved := wc.moved
+	wc.dirty = map[types.ManagedObjectReference]bool{}
+	wc.moved = false
+	var todo []*waitFilter
+	for _, f := range wc.filters {
+		affected := full || f.fresh || (moved && len(f.sent) == 0)
+		for ref := range f.sent {
+			if dirty[ref] {
+				affected = true
+			}
+		}
+		if moved {
+			for _, o := range f.Spec.ObjectSet {
+				if len(o.SelectSet) > 0 {
+					affected = true
+				}
+			}
+		}
+		if full {
+			f.sent = map[types.ManagedObjectReference]map[string]string{}
+		}
+		f.fresh = false
+		if affected {
+			todo = append(todo, f)
+		}
+	}
+	wc.mu.Unlock()
+
+	set := &types.UpdateSet{}
+	for _, f := range todo {
+		// Retrieved without holding wc.mu: retrieving takes the objects' locks, and inventory
+		// changes (which call back into this collector) hold them.
+		spec := f.Spec
+		spec.ReportMissingObjectsInResults = types.NewBool(true)
+		now := map[types.ManagedObjectReference]map[string]string{}
+		values := map[types.ManagedObjectReference]map[string]types.AnyType{}
+		res := wc.PropertyCollector.RetrievePropertiesEx(ctx, &types.RetrievePropertiesEx{SpecSet: []types.PropertyFilterSpec{spec}})
+		if b, ok := res.(*methods.RetrievePropertiesExBody); ok && b.Res != nil && b.Res.Returnval != nil {
+			for _, o := range b.Res.Returnval.Objects {
+				now[o.Obj] = map[string]string{}
+				values[o.Obj] = map[string]types.AnyType{}
+				for _, p := range o.PropSet {
+					j, err := json.Marshal(p.Val)
+					if err != nil {
+						j = []byte(fmt.Sprintf("unencodable %p", &p))
+					}
+					now[o.Obj][p.Name] = string(j)
+					values[o.Obj][p.Name] = p.Val
+				}
+			}
+		}
+		wc.mu.Lock()
+		if _, alive := wc.filters[f.Self]; !alive {
+			wc.mu.Unlock()
+			continue
+		}
+		fu := types.PropertyFilterUpdate{Filter: f.Self}
+		for obj, props := range now {
+			before, known := f.sent[obj]
+			ou := types.ObjectUpdate{Obj: obj, Kind: types.ObjectUpdateKindModify}
+			if !known {
+				ou.Kind = types.ObjectUpdateKindEnter
+			}
+			for name, j := range props {
+				if known && before[name] == j {
+					continue
+				}
+				ou.ChangeSet = append(ou.ChangeSet, types.PropertyChange{Name: name, Op: types.PropertyChangeOpAssign, Val: values[obj][name]})
+			}
+			for name := range before {
+				if _, still := props[name]; !still {
+					ou.ChangeSet = append(ou.ChangeSet, types.PropertyChange{Name: name, Op: types.PropertyChangeOpRemove})
+				}
+			}
+			if !known || len(ou.ChangeSet) > 0 {
+				sort.Slice(ou.ChangeSet, func(i, j int) bool { return ou.ChangeSet[i].Name < ou.ChangeSet[j].Name })
+				fu.ObjectSet = append(fu.ObjectSet, ou)
+			}
+			f.sent[obj] = props
+		}
+		for obj := range f.sent {
+			if _, still := now[obj]; !still {
+				fu.ObjectSet = append(fu.ObjectSet, types.ObjectUpdate{Obj: obj, Kind: types.ObjectUpdateKindLeave})
+				delete(f.sent, obj)
+			}
+		}
+		wc.mu.Unlock()
+		if len(fu.ObjectSet) > 0 {
+			set.FilterSet = append(set.FilterSet, fu)
+		}
+	}
+	if len(set.FilterSet) == 0 {
+		return nil
+	}
+	wc.mu.Lock()
+	wc.version++
+	set.Version = strconv.Itoa(wc.version)
+	wc.mu.Unlock()
+	return set
 }
 
 // safeSearchIndex works around vcsim 0.24's FindChild, which panics when a concurrently cloned
