@@ -143,7 +143,8 @@ final class HyperVClient implements AutoCloseable {
         long limit = LISTINGS.contains(script) ? maxListingBytes : maxResponseBytes;
         String command = commandLine;
         return calls.call(operation, READ_ONLY.contains(script), deadline,
-                timeout -> attempt(ctx, script, command, env, limit, timeout)).thenApply(o -> result(ctx, script, o, type, field));
+                timeout -> attempt(ctx, script, command, env, limit, timeout))
+                .thenApply(o -> result(ctx, script, o.exitCode(), o.stdout(), o.stderr(), type, field));
     }
 
     /** One attempt: a shell, then the command on the executor; the future fails at {@code timeout} in any case. */
@@ -240,8 +241,13 @@ final class HyperVClient implements AutoCloseable {
         }
     }
 
-    /** Turns the command's outcome into the data or the error its result line carries. */
-    private <T> T result(ErrorContext ctx, HyperVScript script, Outcome o, Class<T> type, String field) {
+    /**
+     * Turns a command's outcome into the data or the error its one result line carries. Success is exit code 0 and
+     * {@code ok=true}; stderr alone (CLIXML) is no failure.
+     */
+    static <T> T result(ErrorContext ctx, HyperVScript script, int exitCode, String stdout, String stderr, Class<T> type,
+                        String field) {
+        Outcome o = new Outcome(exitCode, stdout, stderr);
         List<String> lines = new ArrayList<>();
         for (String line : o.stdout().split("\r?\n")) {
             if (line.startsWith(HyperVScript.RESULT_MARKER)) {

@@ -114,8 +114,13 @@ final class HyperVProvisioning implements ProvisioningSteps<HyperVProvisioning.P
     private final Duration landingTime;
 
     HyperVProvisioning(HyperVHypervisor hv) {
+        this(hv, Duration.ofMillis(hv.props.number(HyperVProvider.LANDING_MILLIS)));
+    }
+
+    /** For {@link #plan} alone (tests), which needs no connection. */
+    HyperVProvisioning(HyperVHypervisor hv, Duration landingTime) {
         this.hv = hv;
-        this.landingTime = Duration.ofMillis(hv.props.number(HyperVProvider.LANDING_MILLIS));
+        this.landingTime = landingTime;
     }
 
     private static ErrorContext ctx() {
