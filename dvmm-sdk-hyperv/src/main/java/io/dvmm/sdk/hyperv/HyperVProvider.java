@@ -68,8 +68,10 @@ public final class HyperVProvider implements HypervisorProvider {
                             + "(5986 when the URI names none).")
                     .build(),
             ProviderProperty.builder(ALLOW_UNENCRYPTED_HTTP, ProviderProperty.Type.BOOLEAN).defaultValue("false")
-                    .description("Allows hyperv://host:5985 (plain HTTP) with Basic authentication; every connection made so "
-                            + "logs a WARN. NTLM over HTTP needs no opt-in: its messages are encrypted.")
+                    .description("Allows plain HTTP (hyperv://host:5985, or hyperv.transport=http): commands, and with Basic "
+                            + "the password, travel unencrypted (the host needs AllowUnencrypted=true); every connection made "
+                            + "so logs a WARN. NTLM message encryption is not available (winrm4j's encrypting conduit does not "
+                            + "link against CXF 3.6).")
                     .build(),
             ProviderProperty.builder(VM_ROOT, ProviderProperty.Type.STRING)
                     .description("The folder on the host in which the SDK makes one folder per VM it creates (its disks, "

@@ -4,8 +4,8 @@
  *
  * <p>Connection: HTTPS on 5986 by default, with the connection's {@link io.dvmm.sdk.TlsOptions} (a self-signed
  * WinRM certificate is best trusted with {@link io.dvmm.sdk.TlsOptions#pinSha256(String)}). Plain HTTP
- * ({@code hyperv://host:5985}) carries NTLM with message encryption, or Basic only with
- * {@code hyperv.allowUnencryptedHttp=true} (logged as a WARN). Credentials:
+ * ({@code hyperv://host:5985}) only with {@code hyperv.allowUnencryptedHttp=true}, logged as a WARN: winrm4j's NTLM
+ * message encryption does not link against CXF 3.6, so nothing but TLS protects the messages. Credentials:
  * {@link io.dvmm.sdk.Credentials#password(String, String)} with {@code user}, <code>DOMAIN&#92;user</code> or
  * {@code user@domain}; NTLM by default, Basic with {@code hyperv.auth=basic}. Kerberos is refused with
  * {@link io.dvmm.sdk.InvalidSpecException}: winrm4j takes it from JVM-wide JAAS/krb5 settings.

@@ -89,14 +89,15 @@ final class WinRmTransport implements AutoCloseable {
             throw new InvalidSpecException("credentials", "Hyper-V needs Credentials.password(user, password): user, "
                     + "DOMAIN\\user or user@domain", ctx);
         }
-        if (!https && scheme.equals("basic") && !allowUnencryptedHttp) {
-            throw new InvalidSpecException("endpoint", "Basic authentication over plain HTTP sends the password and every "
-                    + "command in the clear; use HTTPS (port 5986), NTLM (its messages are encrypted), or set "
-                    + HyperVProvider.ALLOW_UNENCRYPTED_HTTP + "=true", ctx);
+        if (!https && !allowUnencryptedHttp) {
+            throw new InvalidSpecException("endpoint", "plain HTTP sends every command (and, with Basic, the password) in "
+                    + "the clear: use HTTPS (port 5986) or set " + HyperVProvider.ALLOW_UNENCRYPTED_HTTP + "=true. NTLM "
+                    + "message encryption is not available: winrm4j 0.12.3's encrypting conduit does not link against CXF 3.6", ctx);
         }
-        if (!https && scheme.equals("basic")) {
-            LOG.warn("Hyper-V connection to {} uses Basic authentication over plain HTTP by explicit opt-in ({}): the "
-                    + "password and every command travel unencrypted.", host, HyperVProvider.ALLOW_UNENCRYPTED_HTTP);
+        if (!https) {
+            LOG.warn("Hyper-V connection to {} uses plain HTTP by explicit opt-in ({}): every command{} travels unencrypted "
+                    + "(the host needs AllowUnencrypted=true).", host, HyperVProvider.ALLOW_UNENCRYPTED_HTTP,
+                    scheme.equals("basic") ? " and the password" : "");
         }
         this.url = URI.create((https ? "https" : "http") + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/wsman");
 
@@ -145,8 +146,10 @@ final class WinRmTransport implements AutoCloseable {
                 // the SDK's CallPolicy is the one retry path; winrm4j's would sleep 5 s and resend Create/Receive
                 .failureRetryPolicy(WinRmClientBuilder.simpleCounterRetryPolicy(0))
                 .environment(environment);
-        // NTLM over HTTP must seal every message (WinRM's AllowUnencrypted=false); over HTTPS TLS protects them.
-        b.payloadEncryptionMode(!https && scheme.equals("ntlm") ? PayloadEncryptionMode.REQUIRED : PayloadEncryptionMode.OPTIONAL);
+        // winrm4j's NTLM sealing lives in a conduit subclass built against CXF 3.3 (CXFHttpRequest.setOutputStream took
+        // an AsyncWrappedOutputStream; CXF 3.6 takes its base class): it fails with NoSuchMethodError on the first
+        // request, so payload encryption stays off and TLS protects the messages.
+        b.payloadEncryptionMode(PayloadEncryptionMode.OFF);
         WinRmClient c;
         try {
             c = b.build();
