@@ -1,0 +1,412 @@
+package io.dvmm.sdk.hyperv.internal;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cloudsoft.winrm4j.client.ShellCommand;
+import io.dvmm.sdk.ErrorContext;
+import io.dvmm.sdk.HypervisorConfig;
+import io.dvmm.sdk.HypervisorException;
+import io.dvmm.sdk.InvalidSpecException;
+import io.dvmm.sdk.OperationTimeoutException;
+import io.dvmm.sdk.ProtocolException;
+import io.dvmm.sdk.RequestEvent;
+import io.dvmm.sdk.RequestListener;
+import io.dvmm.sdk.UnavailableException;
+import io.dvmm.sdk.hyperv.HyperVProvider;
+import io.dvmm.sdk.hyperv.internal.scripts.HyperVScript;
+import io.dvmm.sdk.spi.support.CallPolicy;
+import io.dvmm.sdk.spi.support.Deadline;
+import io.dvmm.sdk.spi.support.Futures;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The wire: one script of {@link HyperVScript} with its arguments becomes one command on a pooled WinRM shell
+ * ({@link ShellPool}, {@link WinRmTransport}), and its one {@code @@HVSDK@@} result line becomes the script's
+ * {@code data} or the SDK's error ({@link HyperVErrors}). Every command goes through the connection's
+ * {@link CallPolicy}: read-only scripts may be retried on transient errors, the others only when they provably never
+ * left. The one resend rule of its own: a command refused with "shell not found" (the host reaped an idle shell) is
+ * sent once more on a new shell, which is safe because the refused command never ran.
+ *
+ * <p>Deadlines are enforced here, in Java: the blocking winrm4j call runs on the SDK's bounded executor and the
+ * caller's future fails when the attempt's time is up, whatever the host does (a command already running on the host
+ * is not interrupted: PowerShell has no cancel, reference §8.5 pitfall 4). Output is read up to the connection's size
+ * bound and then refused; stdout is only searched for the result line, base64 text that winrm4j's platform-charset
+ * decoding cannot mangle. Never logs arguments, output or secrets.
+ */
+final class HyperVClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HyperVClient.class);
+    static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    /** Windows' limit on one environment variable, in characters. */
+    static final int ENVIRONMENT_LIMIT = 32_767;
+    private static final int STDERR_KEPT = 16 * 1024;
+    /** Scripts that change nothing, so that repeating one is harmless. */
+    private static final Set<HyperVScript> READ_ONLY = EnumSet.of(HyperVScript.TEST_CONNECTION, HyperVScript.INVENTORY,
+            HyperVScript.LIST_VMS, HyperVScript.GET_VM, HyperVScript.FIND_VM, HyperVScript.GUEST_IPS,
+            HyperVScript.CHECKPOINT_LIST);
+    /** Scripts whose answer may be as large as a listing. */
+    private static final Set<HyperVScript> LISTINGS = EnumSet.of(HyperVScript.INVENTORY, HyperVScript.LIST_VMS,
+            HyperVScript.FIND_VM, HyperVScript.CHECKPOINT_LIST);
+    private static final Pattern CLIXML_ERROR = Pattern.compile("<S S=\"Error\">(.*?)</S>", Pattern.DOTALL);
+
+    private final WinRmTransport transport;
+    private final ShellPool shells;
+    private final CallPolicy calls;
+    private final Executor executor;
+    private final ScheduledExecutorService scheduler;
+    private final RequestListener listener;
+    private final long maxResponseBytes;
+    private final long maxListingBytes;
+    private final AtomicLong commands = new AtomicLong();
+
+    HyperVClient(HypervisorConfig config, WinRmTransport transport, int shellCount, Duration shellIdle, CallPolicy calls,
+                 Executor executor, ScheduledExecutorService scheduler) {
+        this.transport = transport;
+        this.calls = calls;
+        this.executor = executor;
+        this.scheduler = scheduler;
+        this.listener = config.requestListener();
+        this.maxResponseBytes = config.maxResponseBytes();
+        this.maxListingBytes = config.maxListingBytes();
+        this.shells = new ShellPool(shellCount, shellIdle.toNanos(), shell -> {
+            try {
+                executor.execute(() -> transport.closeShell(shell));
+            } catch (RejectedExecutionException e) {
+                transport.closeShell(shell);
+            }
+        });
+    }
+
+    /** The raw outcome of one command. */
+    private record Outcome(int exitCode, String stdout, String stderr) {
+    }
+
+    /**
+     * Runs a script and binds its {@code data}.
+     *
+     * @param operation the SDK operation, for errors and request events
+     * @param script the script
+     * @param arguments its argument object (serialized as JSON)
+     * @param deadline the operation's deadline, or {@code null} for the read timeout alone
+     * @param type what {@code data} is bound to ({@link JsonNode} for the tree)
+     * @param field the spec field an invalid-argument failure concerns, or {@code null}
+     * @param <T> the data type
+     * @return the data; {@code null} when the script answered {@code data: null}
+     */
+    <T> CompletableFuture<T> run(String operation, HyperVScript script, Map<String, ?> arguments, Deadline deadline,
+                                 Class<T> type, String field) {
+        ErrorContext ctx = ErrorContext.of(HyperVProvider.TYPE, operation);
+        String commandLine;
+        Map<String, String> env;
+        try {
+            byte[] json = JSON.writeValueAsBytes(arguments);
+            if (script.fitsInline(json)) {
+                commandLine = HyperVScript.commandLine(script.withArguments(json));
+                env = Map.of();
+            } else {
+                String value = HyperVScript.environmentValue(json);
+                if (value.length() > ENVIRONMENT_LIMIT) {
+                    return Futures.failed(new InvalidSpecException(field == null ? "request" : field, "the arguments of "
+                            + script.operation() + " take " + value.length() + " characters; a shell variable holds at most "
+                            + ENVIRONMENT_LIMIT, ctx));
+                }
+                commandLine = HyperVScript.commandLine(script.withArgumentsInEnvironment());
+                env = Map.of(HyperVScript.ENVIRONMENT_VARIABLE, value);
+            }
+        } catch (IOException e) {
+            return Futures.failed(new IllegalStateException("arguments of " + script.operation() + " are not JSON", e));
+        }
+        if (commandLine.length() > HyperVScript.COMMAND_LINE_LIMIT) {
+            // The script contract keeps every script within the limit (ScriptRulesTest); this is the last line.
+            return Futures.failed(new IllegalStateException(script.operation() + " exceeds cmd.exe's command line limit"));
+        }
+        long limit = LISTINGS.contains(script) ? maxListingBytes : maxResponseBytes;
+        String command = commandLine;
+        return calls.call(operation, READ_ONLY.contains(script), deadline,
+                timeout -> attempt(ctx, script, command, env, limit, timeout))
+                .thenApply(o -> result(ctx, script, o.exitCode(), o.stdout(), o.stderr(), type, field));
+    }
+
+    /** One attempt: a shell, then the command on the executor; the future fails at {@code timeout} in any case. */
+    private CompletableFuture<Outcome> attempt(ErrorContext ctx, HyperVScript script, String command, Map<String, String> env,
+                                               long limit, Duration timeout) {
+        CompletableFuture<Outcome> out = new CompletableFuture<>();
+        ScheduledFuture<?> timer;
+        try {
+            timer = scheduler.schedule(() -> out.completeExceptionally(new OperationTimeoutException(
+                    script.operation() + " had no complete answer within " + timeout + " (the command may still run on the host)",
+                    ctx)), Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return Futures.failed(new UnavailableException("connection is closed", ctx, e));
+        }
+        out.whenComplete((v, e) -> timer.cancel(false));
+        CompletableFuture<ShellPool.Slot> slot = shells.acquire(!env.isEmpty());
+        out.whenComplete((v, e) -> slot.cancel(false));
+        slot.whenComplete((s, e) -> {
+            if (e != null) {
+                out.completeExceptionally(new UnavailableException("connection is closed", ctx, e));
+                return;
+            }
+            if (out.isDone()) {
+                shells.release(s, s.shell);
+                return;
+            }
+            try {
+                executor.execute(() -> execute(ctx, script, command, env, limit, s, out));
+            } catch (RejectedExecutionException ex) {
+                shells.release(s, s.shell);
+                out.completeExceptionally(new UnavailableException("connection is closed", ctx, ex));
+            }
+        });
+        return out;
+    }
+
+    /** Blocking: opens the slot's shell if it has none, runs the command, gives the shell back. */
+    private void execute(ErrorContext ctx, HyperVScript script, String command, Map<String, String> env, long limit,
+                         ShellPool.Slot slot, CompletableFuture<Outcome> out) {
+        long start = System.nanoTime();
+        ShellCommand shell = slot.shell;
+        boolean fresh = shell == null;
+        BoundedText stdout = new BoundedText(limit, true);
+        BoundedText stderr = new BoundedText(STDERR_KEPT, false);
+        try {
+            if (shell == null) {
+                shell = transport.openShell(env);
+            }
+            int exit;
+            try {
+                exit = shell.execute(command, stdout, stderr);
+            } catch (RuntimeException e) {
+                if (fresh || !HyperVErrors.shellGone(e) || out.isDone()) {
+                    throw e;
+                }
+                LOG.debug("{}: the WinRM shell was gone; opening another and sending the command again", script.operation());
+                transport.closeShell(shell);
+                shell = null;
+                fresh = true;
+                stdout = new BoundedText(limit, true);
+                stderr = new BoundedText(STDERR_KEPT, false);
+                shell = transport.openShell(env);
+                exit = shell.execute(command, stdout, stderr);
+            }
+            commands.incrementAndGet();
+            shells.release(slot, slot.dedicated ? null : shell);
+            if (slot.dedicated) {
+                transport.closeShell(shell);
+            }
+            report(ctx, script, 200, start, command.length(), stdout.size(), null);
+            out.complete(new Outcome(exit, stdout.toString(), stderr.toString()));
+        } catch (RuntimeException | Error e) {
+            if (shell != null && stdout.exceeded()) {
+                // The command was ended (Signal) after the limit; the shell itself is fine.
+                shells.release(slot, slot.dedicated ? null : shell);
+                if (slot.dedicated) {
+                    transport.closeShell(shell);
+                }
+                report(ctx, script, 200, start, command.length(), stdout.size(), "too large");
+                out.completeExceptionally(new ProtocolException(script.operation() + ": the answer is larger than " + limit
+                        + " bytes; refused", ctx));
+                return;
+            }
+            shells.release(slot, null);
+            if (shell != null) {
+                transport.closeShell(shell);
+            }
+            HypervisorException mapped = HyperVErrors.fromTransport(e, ctx);
+            report(ctx, script, mapped.serverCode().filter(c -> c.matches("\\d{3}")).map(Integer::parseInt).orElse(0), start,
+                    command.length(), -1, e.getClass().getSimpleName());
+            LOG.debug("{} failed after {} ms: {}", script.operation(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+                    HyperVErrors.brief(e));
+            out.completeExceptionally(mapped);
+        }
+    }
+
+    /**
+     * Turns a command's outcome into the data or the error its one result line carries. Success is exit code 0 and
+     * {@code ok=true}; stderr alone (CLIXML) is no failure.
+     */
+    static <T> T result(ErrorContext ctx, HyperVScript script, int exitCode, String stdout, String stderr, Class<T> type,
+                        String field) {
+        Outcome o = new Outcome(exitCode, stdout, stderr);
+        List<String> lines = new ArrayList<>();
+        for (String line : o.stdout().split("\r?\n")) {
+            if (line.startsWith(HyperVScript.RESULT_MARKER)) {
+                lines.add(line.substring(HyperVScript.RESULT_MARKER.length()).strip());
+            }
+        }
+        if (lines.size() != 1) {
+            String err = stderrText(o.stderr());
+            if (lines.isEmpty() && o.exitCode() != 0) {
+                throw new io.dvmm.sdk.OperationFailedException(script.operation() + " failed with exit code " + o.exitCode()
+                        + " and no result line" + (err.isEmpty() ? "" : ": " + err), ctx.withServer(Integer.toString(o.exitCode()), err),
+                        null, List.of());
+            }
+            throw new ProtocolException(script.operation() + " printed " + lines.size() + " result lines (exit code "
+                    + o.exitCode() + "); exactly one was expected" + (err.isEmpty() ? "" : ": " + err), ctx);
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(Base64.getDecoder().decode(lines.get(0)));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ProtocolException(script.operation() + ": the result line is not base64 of JSON: " + e.getMessage(), ctx, e);
+        }
+        if (root == null || !root.isObject() || !root.path("ok").isBoolean()) {
+            throw new ProtocolException(script.operation() + ": the result has no boolean 'ok'", ctx);
+        }
+        if (!root.get("ok").asBoolean()) {
+            HyperVWire.Failure f = JSON.convertValue(root, HyperVWire.Failure.class);
+            throw HyperVErrors.fromScript(f, ctx, field);
+        }
+        if (o.exitCode() != 0) {
+            throw new ProtocolException(script.operation() + " answered ok but exited with " + o.exitCode(), ctx);
+        }
+        JsonNode data = root.get("data");
+        if (data == null || data.isNull()) {
+            return null;
+        }
+        if (type == JsonNode.class) {
+            return type.cast(data);
+        }
+        try {
+            return JSON.treeToValue(data, type);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ProtocolException(script.operation() + ": unexpected data: " + e.getMessage(), ctx, e);
+        }
+    }
+
+    /** The text of CLIXML error records on stderr (PowerShell's serialized errors), else stderr as it is. */
+    static String stderrText(String stderr) {
+        if (stderr == null || stderr.isBlank()) {
+            return "";
+        }
+        if (!stderr.contains("#< CLIXML")) {
+            return stderr.strip();
+        }
+        StringBuilder b = new StringBuilder();
+        Matcher m = CLIXML_ERROR.matcher(stderr);
+        while (m.find()) {
+            b.append(m.group(1).replace("_x000D_", "\r").replace("_x000A_", "\n").replace("&lt;", "<").replace("&gt;", ">")
+                    .replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&"));
+        }
+        return b.toString().strip();
+    }
+
+    private void report(ErrorContext ctx, HyperVScript script, int status, long startNanos, long sent, long received, String failure) {
+        try {
+            listener.onRequest(RequestEvent.builder().provider(HyperVProvider.TYPE).operation(ctx.operation()).method("Command")
+                    .target(script.operation()).status(status).latency(Duration.ofNanos(System.nanoTime() - startNanos))
+                    .bytesSent(sent).bytesReceived(received).failure(failure).build());
+        } catch (RuntimeException e) {
+            LOG.debug("request listener threw: {}", e.toString());
+        }
+    }
+
+    /** @return commands that completed on the host */
+    long commandCount() {
+        return commands.get();
+    }
+
+    /** @return the most shells that were open at once */
+    int peakShells() {
+        return shells.peakOpen();
+    }
+
+    /** Closes idle shells (a WS-Man Delete each, a bounded wait in all), then the transport. */
+    @Override
+    public void close() {
+        List<ShellCommand> idle = shells.close();
+        List<CompletableFuture<Void>> deletes = new ArrayList<>();
+        for (ShellCommand s : idle) {
+            try {
+                deletes.add(CompletableFuture.runAsync(() -> transport.closeShell(s), executor));
+            } catch (RejectedExecutionException e) {
+                break;
+            }
+        }
+        try {
+            CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new)).get(2, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.debug("not every WinRM shell was closed: {}", e.toString());
+        }
+        transport.close();
+    }
+
+    /**
+     * Collects a stream's text up to a bound. Past it, stdout's writer fails, so winrm4j stops reading and ends the
+     * command (Signal) without holding more; stderr's keeps the start and drops the rest.
+     */
+    static final class BoundedText extends Writer {
+        private final StringBuilder text = new StringBuilder();
+        private final long limit;
+        private final boolean failPastLimit;
+        private long size;
+        private boolean exceeded;
+
+        BoundedText(long limit, boolean failPastLimit) {
+            this.limit = limit;
+            this.failPastLimit = failPastLimit;
+        }
+
+        @Override
+        public void write(char[] buf, int off, int len) throws IOException {
+            size += len;
+            if (size > limit) {
+                exceeded = true;
+                if (failPastLimit) {
+                    throw new IOException("output larger than " + limit + " bytes");
+                }
+                int room = (int) Math.max(0, limit - text.length());
+                text.append(buf, off, Math.min(room, len));
+                return;
+            }
+            text.append(buf, off, len);
+        }
+
+        @Override
+        public void flush() {
+            // in memory
+        }
+
+        @Override
+        public void close() {
+            // winrm4j closes a stream at its end marker; the text stays
+        }
+
+        boolean exceeded() {
+            return exceeded;
+        }
+
+        long size() {
+            return size;
+        }
+
+        @Override
+        public String toString() {
+            return text.toString();
+        }
+    }
+
+    static String utf8(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+}
