@@ -147,13 +147,13 @@ final class HyperVProvisioning implements ProvisioningSteps<HyperVProvisioning.P
         p.datacenterName().ifPresent(x -> {
             throw invalid("placement.datacenter", "a Hyper-V host has no datacenters");
         });
-        p.clusterName().ifPresent(x -> {
+        p.clusterName().or(p::clusterId).ifPresent(x -> {
             throw invalid("placement.cluster", "this provider drives one Hyper-V host, not a failover cluster");
         });
-        p.resourcePoolName().ifPresent(x -> {
+        p.resourcePoolName().or(p::resourcePoolId).ifPresent(x -> {
             throw invalid("placement.resourcePool", "Hyper-V has no resource pools");
         });
-        p.folderName().ifPresent(x -> {
+        p.folderPath().ifPresent(x -> {
             throw invalid("placement.folder", "Hyper-V has no VM folders");
         });
         for (String key : spec.metadata().keySet()) {
@@ -557,7 +557,8 @@ final class HyperVProvisioning implements ProvisioningSteps<HyperVProvisioning.P
     @Override
     public CompletableFuture<VmInfo> readBack(Plan plan, Made m, OperationRun run) {
         HyperVWire.Vm latest = plan.latest;
-        if (latest != null && m.id().equals(latest.id())) {
+        // Only get-vm reports the disks' sizes: the shape other scripts answer with would read back 0 GiB disks.
+        if (latest != null && m.id().equals(latest.id()) && !latest.vhds().isEmpty()) {
             return CompletableFuture.completedFuture(hv.info(latest));
         }
         return hv.details(OP, VmId.of(m.id()), run.deadline()).thenApply(hv::info);
