@@ -166,15 +166,28 @@ public final class HostModel {
         return host.locked(() -> host.files.all().stream().filter(e -> !e.folder).map(HostModel::file).toList());
     }
 
+    /** The file at {@code path}; empty when there is none or Windows could not name one so. */
     public Optional<SimFile> file(String path) {
         return host.locked(() -> {
-            HostFiles.Entry e = host.files.get(WinPath.full(path));
+            String full;
+            try {
+                full = WinPath.full(path);
+            } catch (ScriptError invalid) {
+                return Optional.<SimFile>empty();
+            }
+            HostFiles.Entry e = host.files.get(full);
             return e == null || e.folder ? Optional.<SimFile>empty() : Optional.of(file(e));
         });
     }
 
     public boolean folderExists(String path) {
-        return host.locked(() -> host.files.isFolder(WinPath.full(path)));
+        return host.locked(() -> {
+            try {
+                return host.files.isFolder(WinPath.full(path));
+            } catch (ScriptError invalid) {
+                return false;
+            }
+        });
     }
 
     private static SimFile file(HostFiles.Entry e) {
