@@ -23,7 +23,7 @@ class ModelPowerTest {
 
     @BeforeEach
     void start() {
-        sim = HyperVSimulator.builder().scripts(CATALOG).startDelay(Duration.ofMillis(300)).guestIpDelay(Duration.ofMillis(400))
+        sim = HyperVSimulator.builder().scripts(CATALOG).startDelay(Duration.ofMillis(300)).guestIpDelay(Duration.ofMillis(1500))
                 .guestShutdownDelay(Duration.ofMillis(200)).saveDelay(Duration.ofMillis(100)).build().start();
         h = new HostCalls(sim, CATALOG);
         id = h.data("create-linked", linked("pw", "pw")).path("id").asText();
@@ -117,8 +117,9 @@ class ModelPowerTest {
         assertThat(h.data("save", vm()).path("state").asText()).isEqualTo("Saved");
         assertThat(h.data("save", vm()).path("state").asText()).isEqualTo("Saved");
         assertThat(h.data("resume", vm()).path("state").asText()).isEqualTo("Running");
-        HostCalls.sleep(450);
-        assertThat(ips(h.data("get-vm", vm()), 0)).as("addresses survive the saved state").hasSize(3);
+        h.await("get-vm", vm(), d -> ips(d, 0).size() == 3);
+        h.data("save", vm());
+        assertThat(ips(h.data("resume", vm()), 0)).as("addresses survive the saved state").hasSize(3);
         assertThat(h.data("restart", vm()).path("state").asText()).isEqualTo("Running");
         assertThat(ips(h.data("get-vm", vm()), 0)).as("a hard reset reboots the guest").isEmpty();
         h.data("save", vm());

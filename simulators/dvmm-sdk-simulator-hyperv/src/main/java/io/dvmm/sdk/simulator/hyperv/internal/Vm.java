@@ -133,7 +133,7 @@ final class Vm {
 
     /** Applies a transition that has ended. */
     void settle(Instant now) {
-        if (transitionEnds != null && !now.isBefore(transitionEnds)) {
+        while (transitionEnds != null && !now.isBefore(transitionEnds)) {
             Instant at = transitionEnds;
             state = target;
             transitionEnds = null;

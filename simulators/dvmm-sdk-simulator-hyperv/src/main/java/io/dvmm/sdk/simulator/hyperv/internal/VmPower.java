@@ -91,7 +91,11 @@ final class VmPower extends ScriptSupport {
                     throw ScriptError.invalidState("no shutdown integration service (VM is " + s + ")");
                 }
                 if (!v.ignoresShutdown) {
-                    v.transition("Running", "Off", host.now().plus(host.timings.guestShutdown()), () -> v.bootedAt = null);
+                    // The guest shuts its services down while the VM shows Running; the last quarter is Stopping.
+                    Duration d = host.timings.guestShutdown();
+                    Instant stopping = host.now().plus(d.minus(d.dividedBy(4)));
+                    Instant off = host.now().plus(d);
+                    v.transition("Running", "Stopping", stopping, () -> v.transition("Stopping", "Off", off, () -> v.bootedAt = null));
                 }
             }
             return after(Duration.ZERO, v);
