@@ -258,6 +258,15 @@ public final class HyperVSimulator implements AutoCloseable {
         stack.model().setIgnoresShutdown(vmId, ignores);
     }
 
+    /**
+     * What the guest's shutdown integration service returns to InitiateShutdown and InitiateReboot: 0 or 4096 is
+     * accepted, anything else makes {@code shutdown} and a guest {@code restart} fail with {@code HvsdkOperationFailed}
+     * (32775 is Hyper-V's "invalid state").
+     */
+    public void setShutdownReturnValue(String vmId, int value) {
+        stack.model().setShutdownReturnValue(vmId, value);
+    }
+
     /** A guest without integration services: no shutdown component, no KVP addresses, no heartbeat. */
     public void setIntegrationServices(String vmId, boolean enabled) {
         stack.model().setIntegrationServices(vmId, enabled);

@@ -102,8 +102,12 @@ class ModelPowerTest {
         HostCalls.sleep(400);
         assertThat(h.data("get-vm", vm()).path("state").asText()).isEqualTo("Running");
         assertThat(h.data("turn-off", vm()).path("state").asText()).isEqualTo("Off");
-        sim.setIntegrationServices(id, false);
         h.data("start", vm());
+        sim.setShutdownReturnValue(id, 32775);
+        assertThat(h.error("shutdown", vm())).isEqualTo("HvsdkOperationFailed");
+        assertThat(h.error("restart", args("id", id, "guest", true))).isEqualTo("HvsdkOperationFailed");
+        sim.setShutdownReturnValue(id, 0);
+        sim.setIntegrationServices(id, false);
         assertThat(h.error("shutdown", vm())).isEqualTo("HvsdkInvalidState");
         assertThat(h.data("guest-ips", vm()).path("heartbeat").asText()).isEmpty();
     }

@@ -37,10 +37,14 @@ class PywinrmTest {
 
     @BeforeAll
     static void pywinrmPresent() throws Exception {
-        boolean present = Files.isExecutable(PYTHON) && run(PYTHON.toString(), "-c",
-                "import hashlib, winrm, requests_ntlm; hashlib.new('md4')").exitValue() == 0;
-        if (!present) {
-            String why = "pywinrm is missing (" + PYTHON + " -c 'import winrm, requests_ntlm' failed): " + INSTALL;
+        String why = null;
+        if (!Files.isExecutable(PYTHON) || run(PYTHON.toString(), "-c", "import winrm, requests_ntlm").exitValue() != 0) {
+            why = "pywinrm is missing (" + PYTHON + " -c 'import winrm, requests_ntlm' failed): " + INSTALL;
+        } else if (run(PYTHON.toString(), "-c", "import hashlib; hashlib.new('md4')").exitValue() != 0) {
+            why = "Python's hashlib has no MD4 even with " + OPENSSL_LEGACY + " (OpenSSL's legacy provider, ossl-modules/legacy.so"
+                    + " of libssl3, is needed by ntlm-auth): apt-get install -y libssl3";
+        }
+        if (why != null) {
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
                 fail(why);
             }

@@ -112,6 +112,10 @@ public final class HostModel {
         host.locked(() -> required(vmId).ignoresShutdown = ignores);
     }
 
+    public void setShutdownReturnValue(String vmId, int value) {
+        host.locked(() -> required(vmId).shutdownReturnValue = value);
+    }
+
     public void setIntegrationServices(String vmId, boolean enabled) {
         host.locked(() -> required(vmId).integrationServices = enabled);
     }

@@ -90,6 +90,7 @@ final class VmPower extends ScriptSupport {
                 if (!s.equals("Running") || !v.integrationServices) {
                     throw ScriptError.invalidState("no shutdown integration service (VM is " + s + ")");
                 }
+                refused(v, "InitiateShutdown");
                 if (!v.ignoresShutdown) {
                     // The guest shuts its services down while the VM shows Running; the last quarter is Stopping.
                     Duration d = host.timings.guestShutdown();
@@ -125,6 +126,7 @@ final class VmPower extends ScriptSupport {
                 if (!v.integrationServices) {
                     throw ScriptError.invalidState("no shutdown integration service");
                 }
+                refused(v, "InitiateReboot");
                 if (!v.ignoresShutdown) {
                     Instant ends = host.now().plus(host.timings.guestShutdown());
                     v.transition("Running", "Running", ends, () -> v.bootedAt = ends);
@@ -202,6 +204,12 @@ final class VmPower extends ScriptSupport {
             }
             return ScriptReply.ok(r);
         }));
+    }
+
+    private static void refused(Vm v, String method) {
+        if (v.shutdownReturnValue != 0 && v.shutdownReturnValue != 4096) {
+            throw ScriptError.operationFailed(method + " returned " + v.shutdownReturnValue);
+        }
     }
 
     private static ScriptError busy(Vm v, String state, String cmdlet) {
