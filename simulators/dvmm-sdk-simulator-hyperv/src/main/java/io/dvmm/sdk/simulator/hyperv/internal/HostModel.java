@@ -71,6 +71,8 @@ public final class HostModel {
             Vm vm = new Vm(host.guid(), name, generation, host.info.vmVersionDefault(), d);
             vm.cpu = cpu;
             vm.memStartup = memoryBytes;
+            vm.memMin = Math.min(512L << 20, memoryBytes);
+            vm.memMax = 1L << 40;
             vm.notes = notes == null ? "" : notes;
             vm.hostname = name.replaceAll("[^A-Za-z0-9-]", "-").toLowerCase(Locale.ROOT);
             Vm.Nic nic = new Vm.Nic("Network Adapter", host.nextNicOrdinal());
