@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -69,8 +70,8 @@ public final class HyperVSimulator implements AutoCloseable {
     private final Builder settings;
     private final SimulatorStack stack;
     private final FaultPlan faults;
-    private final RequestLog messages = new RequestLog();
-    private final RequestLog scripts = new RequestLog();
+    private final RequestLog messages = new RequestLog(2_000, Set.of());
+    private final RequestLog scripts = new RequestLog(2_000, Set.of());
     private final Violations violations = new Violations("the WS-Management rules and the Hyper-V script contract");
     private LoopbackServer server;
 
@@ -83,8 +84,8 @@ public final class HyperVSimulator implements AutoCloseable {
                 new Account(b.user, b.password, b.hostName), b.basic, b.ntlm, b.allowUnencrypted, b.maxShellsPerUser,
                 b.shellIdleTimeout, b.maxTimeout, b.stdoutReceives, b.progressNoise, b.commandDelay, b.clock, catalog,
                 HostInfo.windowsServer(b.windowsServer, b.hostName),
-                new ModelTimings(b.startDelay, b.saveDelay, b.resumeDelay, b.guestShutdownDelay, b.guestIpDelay), b.seed,
-                TEMPLATES_FOLDER), faults, messages, scripts, violations);
+                new ModelTimings(b.startDelay, b.saveDelay, b.resumeDelay, b.guestShutdownDelay, b.guestIpDelay), b.seed),
+                faults, messages, scripts, violations);
         if (b.seedHost) {
             seed(stack.model(), b.vms);
         }
@@ -255,6 +256,15 @@ public final class HyperVSimulator implements AutoCloseable {
     /** A guest that acknowledges shutdown requests and keeps running. */
     public void setIgnoresShutdown(String vmId, boolean ignores) {
         stack.model().setIgnoresShutdown(vmId, ignores);
+    }
+
+    /**
+     * What the guest's shutdown integration service returns to InitiateShutdown and InitiateReboot: 0 or 4096 is
+     * accepted, anything else makes {@code shutdown} and a guest {@code restart} fail with {@code HvsdkOperationFailed}
+     * (32775 is Hyper-V's "invalid state").
+     */
+    public void setShutdownReturnValue(String vmId, int value) {
+        stack.model().setShutdownReturnValue(vmId, value);
     }
 
     /** A guest without integration services: no shutdown component, no KVP addresses, no heartbeat. */

@@ -121,7 +121,11 @@ final class WsManTestClient {
             if (body.startsWith("<s:Envelope")) {
                 DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
                 f.setNamespaceAware(true);
-                doc = f.newDocumentBuilder().parse(new ByteArrayInputStream(resp.body()));
+                try {
+                    doc = f.newDocumentBuilder().parse(new ByteArrayInputStream(resp.body()));
+                } catch (org.xml.sax.SAXException malformed) {
+                    doc = null;
+                }
             }
             return new Exchange(resp.statusCode(), body, doc, resp.headers().map());
         } catch (Exception e) {

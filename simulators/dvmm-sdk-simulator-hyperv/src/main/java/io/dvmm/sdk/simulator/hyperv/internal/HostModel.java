@@ -71,6 +71,8 @@ public final class HostModel {
             Vm vm = new Vm(host.guid(), name, generation, host.info.vmVersionDefault(), d);
             vm.cpu = cpu;
             vm.memStartup = memoryBytes;
+            vm.memMin = Math.min(512L << 20, memoryBytes);
+            vm.memMax = 1L << 40;
             vm.notes = notes == null ? "" : notes;
             vm.hostname = name.replaceAll("[^A-Za-z0-9-]", "-").toLowerCase(Locale.ROOT);
             Vm.Nic nic = new Vm.Nic("Network Adapter", host.nextNicOrdinal());
@@ -110,6 +112,10 @@ public final class HostModel {
 
     public void setIgnoresShutdown(String vmId, boolean ignores) {
         host.locked(() -> required(vmId).ignoresShutdown = ignores);
+    }
+
+    public void setShutdownReturnValue(String vmId, int value) {
+        host.locked(() -> required(vmId).shutdownReturnValue = value);
     }
 
     public void setIntegrationServices(String vmId, boolean enabled) {
@@ -166,15 +172,28 @@ public final class HostModel {
         return host.locked(() -> host.files.all().stream().filter(e -> !e.folder).map(HostModel::file).toList());
     }
 
+    /** The file at {@code path}; empty when there is none or Windows could not name one so. */
     public Optional<SimFile> file(String path) {
         return host.locked(() -> {
-            HostFiles.Entry e = host.files.get(WinPath.full(path));
+            String full;
+            try {
+                full = WinPath.full(path);
+            } catch (ScriptError invalid) {
+                return Optional.<SimFile>empty();
+            }
+            HostFiles.Entry e = host.files.get(full);
             return e == null || e.folder ? Optional.<SimFile>empty() : Optional.of(file(e));
         });
     }
 
     public boolean folderExists(String path) {
-        return host.locked(() -> host.files.isFolder(WinPath.full(path)));
+        return host.locked(() -> {
+            try {
+                return host.files.isFolder(WinPath.full(path));
+            } catch (ScriptError invalid) {
+                return false;
+            }
+        });
     }
 
     private static SimFile file(HostFiles.Entry e) {

@@ -26,17 +26,15 @@ public final class HyperVHost {
     final HostFiles files = new HostFiles();
     final List<VSwitch> switches = new ArrayList<>();
     final List<Vm> vms = new ArrayList<>();
-    final String templatesFolder;
     private final Random random;
     private int macCounter;
     private int nicCounter;
 
-    public HyperVHost(HostInfo info, ModelTimings timings, Clock clock, long seed, String templatesFolder) {
+    public HyperVHost(HostInfo info, ModelTimings timings, Clock clock, long seed) {
         this.info = info;
         this.timings = timings;
         this.clock = clock;
         this.random = new Random(seed);
-        this.templatesFolder = templatesFolder;
     }
 
     /** Runs {@code action} under the model's lock. */

@@ -39,6 +39,10 @@ public final class ScriptError extends RuntimeException {
         return hvsdk("HvsdkInvalidState", message);
     }
 
+    static ScriptError operationFailed(String message) {
+        return hvsdk("HvsdkOperationFailed", message);
+    }
+
     static ScriptError ambiguous(String message) {
         return hvsdk("HvsdkAmbiguous", message);
     }

@@ -17,7 +17,7 @@ public final class SimulatorStack {
     public record Config(boolean tls, X509Certificate certificate, Account account, boolean basic, boolean ntlm,
                          boolean allowUnencrypted, int maxShellsPerUser, Duration shellIdleTimeout, Duration maxTimeout,
                          int stdoutReceives, boolean progressNoise, Duration commandDelay, Clock clock,
-                         ScriptCatalog catalog, HostInfo hostInfo, ModelTimings timings, long seed, String templatesFolder) {
+                         ScriptCatalog catalog, HostInfo hostInfo, ModelTimings timings, long seed) {
     }
 
     private final HyperVHost host;
@@ -26,14 +26,14 @@ public final class SimulatorStack {
     private final WinRmService service;
 
     public SimulatorStack(Config c, FaultPlan faults, RequestLog messages, RequestLog scripts, Violations violations) {
-        this.host = new HyperVHost(c.hostInfo(), c.timings(), c.clock(), c.seed(), c.templatesFolder());
+        this.host = new HyperVHost(c.hostInfo(), c.timings(), c.clock(), c.seed());
         this.model = new HostModel(host);
         this.shells = new ShellTable(c.clock(), c.maxShellsPerUser(), c.shellIdleTimeout());
         PowerShellHost powershell = new PowerShellHost(c.catalog(), ScriptOperations.of(host, violations), violations,
                 c.clock(), c.progressNoise(), c.commandDelay());
         WsManWriter writer = new WsManWriter(c.hostInfo().name());
         WsManEndpoint endpoint = new WsManEndpoint(shells, powershell, writer, faults, scripts, c.clock(),
-                new WsManEndpoint.Settings(c.stdoutReceives(), c.maxTimeout(), c.hostInfo().name()));
+                new WsManEndpoint.Settings(c.stdoutReceives(), c.maxTimeout()));
         WinRmAuth auth = new WinRmAuth(c.account(), c.basic(), c.ntlm(), c.certificate(), c.clock());
         this.service = new WinRmService(auth, new WsManRules(violations, c.maxTimeout()), endpoint, writer, faults, messages,
                 violations, c.tls(), c.allowUnencrypted());

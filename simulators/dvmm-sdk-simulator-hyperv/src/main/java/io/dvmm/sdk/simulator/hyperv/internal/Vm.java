@@ -106,6 +106,8 @@ final class Vm {
     String hostname;
     boolean integrationServices = true;
     boolean ignoresShutdown;
+    /** What {@code Msvm_ShutdownComponent.InitiateShutdown/InitiateReboot} returns: 0 (or 4096) is accepted. */
+    int shutdownReturnValue;
 
     private String state = "Off";
     private String target;
@@ -133,7 +135,7 @@ final class Vm {
 
     /** Applies a transition that has ended. */
     void settle(Instant now) {
-        if (transitionEnds != null && !now.isBefore(transitionEnds)) {
+        while (transitionEnds != null && !now.isBefore(transitionEnds)) {
             Instant at = transitionEnds;
             state = target;
             transitionEnds = null;

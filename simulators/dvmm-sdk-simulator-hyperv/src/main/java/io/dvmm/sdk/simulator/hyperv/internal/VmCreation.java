@@ -108,6 +108,9 @@ final class VmCreation extends ScriptSupport {
         }
         Vm vm = new Vm(host.guid(), name, gen, v, folder);
         vm.memStartup = mem;
+        // New-VM's defaults, kept (and reported) even while dynamic memory is off.
+        vm.memMin = Math.min(512L << 20, mem);
+        vm.memMax = 1L << 40;
         vm.osName = os;
         vm.hostname = name.replaceAll("[^A-Za-z0-9-]", "-").toLowerCase(Locale.ROOT);
         Vm.Nic nic = new Vm.Nic("Network Adapter", host.nextNicOrdinal());

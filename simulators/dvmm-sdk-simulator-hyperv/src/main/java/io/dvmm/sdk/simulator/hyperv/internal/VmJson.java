@@ -48,8 +48,8 @@ final class VmJson {
         String state = vm.state(now);
         o.put("gen", vm.generation);
         o.put("version", vm.version);
-        o.put("memMin", vm.dynMem ? vm.memMin : vm.memStartup);
-        o.put("memMax", vm.dynMem ? vm.memMax : vm.memStartup);
+        o.put("memMin", vm.memMin);
+        o.put("memMax", vm.memMax);
         o.put("memAssigned", "Running".equals(state) || "Paused".equals(state) ? vm.memStartup : 0L);
         o.put("uptimeSec", vm.uptime(now).toSeconds());
         o.put("path", vm.path);

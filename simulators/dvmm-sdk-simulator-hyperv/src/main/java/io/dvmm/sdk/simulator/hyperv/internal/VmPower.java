@@ -90,8 +90,13 @@ final class VmPower extends ScriptSupport {
                 if (!s.equals("Running") || !v.integrationServices) {
                     throw ScriptError.invalidState("no shutdown integration service (VM is " + s + ")");
                 }
+                refused(v, "InitiateShutdown");
                 if (!v.ignoresShutdown) {
-                    v.transition("Running", "Off", host.now().plus(host.timings.guestShutdown()), () -> v.bootedAt = null);
+                    // The guest shuts its services down while the VM shows Running; the last quarter is Stopping.
+                    Duration d = host.timings.guestShutdown();
+                    Instant stopping = host.now().plus(d.minus(d.dividedBy(4)));
+                    Instant off = host.now().plus(d);
+                    v.transition("Running", "Stopping", stopping, () -> v.transition("Stopping", "Off", off, () -> v.bootedAt = null));
                 }
             }
             return after(Duration.ZERO, v);
@@ -121,6 +126,7 @@ final class VmPower extends ScriptSupport {
                 if (!v.integrationServices) {
                     throw ScriptError.invalidState("no shutdown integration service");
                 }
+                refused(v, "InitiateReboot");
                 if (!v.ignoresShutdown) {
                     Instant ends = host.now().plus(host.timings.guestShutdown());
                     v.transition("Running", "Running", ends, () -> v.bootedAt = ends);
@@ -198,6 +204,12 @@ final class VmPower extends ScriptSupport {
             }
             return ScriptReply.ok(r);
         }));
+    }
+
+    private static void refused(Vm v, String method) {
+        if (v.shutdownReturnValue != 0 && v.shutdownReturnValue != 4096) {
+            throw ScriptError.operationFailed(method + " returned " + v.shutdownReturnValue);
+        }
     }
 
     private static ScriptError busy(Vm v, String state, String cmdlet) {

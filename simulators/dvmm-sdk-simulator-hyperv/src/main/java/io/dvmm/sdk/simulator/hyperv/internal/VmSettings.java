@@ -39,8 +39,8 @@ final class VmSettings extends ScriptSupport {
     static void memory(Vm vm, boolean dynamic, long startup, Long min, Long max, String cmdlet) {
         checkMemory(startup, cmdlet, vm.name);
         if (dynamic) {
-            long lo = min != null ? min : vm.memMin != 0 ? vm.memMin : Math.min(startup, 512L << 20);
-            long hi = max != null ? max : vm.memMax != 0 ? vm.memMax : 1L << 40;
+            long lo = min != null ? min : vm.memMin != 0 ? Math.min(vm.memMin, startup) : Math.min(startup, 512L << 20);
+            long hi = max != null ? max : vm.memMax != 0 ? Math.max(vm.memMax, startup) : 1L << 40;
             checkMemory(lo, cmdlet, vm.name);
             checkMemory(hi, cmdlet, vm.name);
             if (lo > startup || startup > hi) {

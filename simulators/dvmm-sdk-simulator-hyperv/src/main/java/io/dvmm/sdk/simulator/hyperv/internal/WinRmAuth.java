@@ -54,12 +54,16 @@ final class WinRmAuth {
         this.clock = clock;
     }
 
-    /** The {@code WWW-Authenticate} value of a 401 without a challenge. */
-    String offered() {
-        if (ntlm && basic) {
-            return "Negotiate, Basic realm=\"WSMAN\"";
-        }
-        return ntlm ? "Negotiate" : "Basic realm=\"WSMAN\"";
+    /**
+     * The {@code WWW-Authenticate} value of a 401 without a challenge. Windows sends one header per scheme; the
+     * simulator core's responses hold one value per header name, and clients such as Apache HttpClient (under winrm4j)
+     * do not read a comma-joined list, so one scheme is offered: Basic to a request that tried Basic, else Negotiate
+     * when NTLM is on.
+     */
+    String offered(SimRequest r) {
+        String auth = r.header("Authorization");
+        boolean triedBasic = auth != null && auth.regionMatches(true, 0, "Basic ", 0, 6);
+        return ntlm && !(basic && triedBasic) ? "Negotiate" : "Basic realm=\"WSMAN\"";
     }
 
     AuthOutcome authenticate(SimRequest r) {

@@ -141,7 +141,7 @@ public final class WinRmService implements Function<SimRequest, SimResponse> {
     private SimResponse unauthorized(SimRequest request, String challenge) {
         messages.record(request, KEY_UNAUTHORIZED);
         return server(SimResponse.of(401, "Unauthorized")
-                .withHeader("WWW-Authenticate", challenge != null ? challenge : auth.offered()));
+                .withHeader("WWW-Authenticate", challenge != null ? challenge : auth.offered(request)));
     }
 
     private static SimResponse soap(int status, byte[] body) {

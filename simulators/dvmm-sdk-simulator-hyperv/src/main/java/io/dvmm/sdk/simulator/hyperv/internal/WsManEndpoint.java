@@ -32,7 +32,7 @@ final class WsManEndpoint {
     }
 
     /** Limits and shapes of the host. */
-    record Settings(int stdoutReceives, Duration maxTimeout, String machine) {
+    record Settings(int stdoutReceives, Duration maxTimeout) {
     }
 
     private static final int CMD_LIMIT = 8191;
