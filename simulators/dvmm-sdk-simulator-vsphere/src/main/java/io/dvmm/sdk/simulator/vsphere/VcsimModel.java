@@ -72,6 +72,10 @@ public final class VcsimModel {
         private int pageCap = 100;
         private Duration delay = Duration.ZERO;
         private final java.util.Map<String, Duration> methodDelays = new java.util.LinkedHashMap<>();
+        private int vapps;
+        private int storagePods;
+        private boolean templateEverywhere;
+        private String folder;
 
         private Builder(boolean esx) {
             this.esx = esx;
@@ -151,6 +155,30 @@ public final class VcsimModel {
             return this;
         }
 
+        /** vApps per cluster (VirtualApp resource pools). */
+        public Builder vapps(int n) {
+            this.vapps = atLeastZero(n, "vapps");
+            return this;
+        }
+
+        /** Datastore clusters (StoragePods) per datacenter; the datacenter's datastores move into the first one. */
+        public Builder storagePods(int n) {
+            this.storagePods = atLeastZero(n, "storagePods");
+            return this;
+        }
+
+        /** The template in every datacenter, under one name: a name that repeats across datacenters. */
+        public Builder templateInEveryDatacenter() {
+            this.templateEverywhere = true;
+            return this;
+        }
+
+        /** A VM folder and a network folder of this name in every datacenter. */
+        public Builder folderInEveryDatacenter(String name) {
+            this.folder = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
         /** A delay on one SOAP method (such as {@code CloneVM_Task}), so a test can act while it is on the wire. */
         public Builder methodDelay(String method, Duration d) {
             methodDelays.put(Objects.requireNonNull(method, "method"), Objects.requireNonNull(d, "d"));
@@ -170,6 +198,18 @@ public final class VcsimModel {
                 }
                 if (templateDiskGiB > 0) {
                     a.addAll(List.of("-template-disk-gib", Integer.toString(templateDiskGiB)));
+                }
+                if (templateEverywhere && !template.isEmpty()) {
+                    a.add("-template-every-dc");
+                }
+                if (vapps > 0) {
+                    a.addAll(List.of("-app", Integer.toString(vapps)));
+                }
+                if (storagePods > 0) {
+                    a.addAll(List.of("-pod", Integer.toString(storagePods)));
+                }
+                if (folder != null) {
+                    a.addAll(List.of("-folder", folder));
                 }
             }
             a.addAll(List.of("-vm", Integer.toString(vms), "-ds", Integer.toString(datastores),

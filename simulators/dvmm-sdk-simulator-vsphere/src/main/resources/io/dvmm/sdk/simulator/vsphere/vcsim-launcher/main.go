@@ -32,6 +32,7 @@ import (
 
 	"github.com/vmware/govmomi"
 	"github.com/vmware/govmomi/find"
+	"github.com/vmware/govmomi/object"
 	"github.com/vmware/govmomi/simulator"
 	"github.com/vmware/govmomi/vim25/methods"
 	"github.com/vmware/govmomi/vim25/mo"
@@ -58,6 +59,10 @@ func main() {
 	dhcp := flag.Duration("dhcp", 300*time.Millisecond, "simulated DHCP: give powered-on VMs without an address one after about this long (0: off)")
 	templateDisk := flag.Int("template-disk-gib", 0, "grow the template's boot disk to this many GiB before its snapshot (0: keep vcsim's 1 MiB)")
 	pageCap := flag.Int("page-cap", 100, "the most objects RetrievePropertiesEx returns per page, like vCenter (0: no paging)")
+	apps := flag.Int("app", 0, "vApps per cluster (vCenter model)")
+	pods := flag.Int("pod", 0, "datastore clusters (StoragePods) per datacenter, each holding that datacenter's datastores (vCenter model)")
+	everyDC := flag.Bool("template-every-dc", false, "make the -template in every datacenter, with the same name")
+	folder := flag.String("folder", "", "create a VM folder and a network folder of this name in every datacenter (repeated names)")
 	flag.Parse()
 
 	if !strings.HasPrefix(*listen, "127.0.0.1:") && !strings.HasPrefix(*listen, "[::1]:") {
@@ -78,6 +83,8 @@ func main() {
 		model.Machine = *vms
 		model.Datastore = *datastores
 		model.Portgroup = *portgroups
+		model.App = *apps
+		model.Pod = *pods
 	}
 	model.DelayConfig.Delay = *delay
 	if *methodDelay != "" {
@@ -110,8 +117,13 @@ func main() {
 	defer server.Close()
 
 	if *template != "" {
-		if err := makeTemplate(server.URL, *template, *templateDisk); err != nil {
+		if err := makeTemplate(server.URL, *template, *templateDisk, *everyDC); err != nil {
 			fail("preparing template: %v", err)
+		}
+	}
+	if *folder != "" || *pods > 0 {
+		if err := shapeDatacenters(server.URL, *folder, *pods > 0); err != nil {
+			fail("shaping datacenters: %v", err)
 		}
 	}
 	if *dhcp > 0 {
@@ -143,9 +155,64 @@ func fail(format string, args ...interface{}) {
 	os.Exit(2)
 }
 
-// makeTemplate powers off the first VM (by name), optionally grows its boot disk, snapshots it and
-// marks it as a template.
-func makeTemplate(u *url.URL, name string, diskGiB int) error {
+// shapeDatacenters creates, in every datacenter, a VM folder and a network folder of the same name,
+// and moves each datacenter's datastores into its first StoragePod: names repeat across datacenters,
+// as in real multi-site vCenters.
+func shapeDatacenters(u *url.URL, folder string, intoPod bool) error {
+	ctx := context.Background()
+	c, err := govmomi.NewClient(ctx, u, true)
+	if err != nil {
+		return err
+	}
+	defer c.Logout(ctx)
+	finder := find.NewFinder(c.Client, true)
+	dcs, err := finder.DatacenterList(ctx, "*")
+	if err != nil {
+		return err
+	}
+	for _, dc := range dcs {
+		folders, err := dc.Folders(ctx)
+		if err != nil {
+			return err
+		}
+		if folder != "" {
+			if _, err := folders.VmFolder.CreateFolder(ctx, folder); err != nil {
+				return err
+			}
+			if _, err := folders.NetworkFolder.CreateFolder(ctx, folder); err != nil {
+				return err
+			}
+		}
+		if intoPod {
+			finder.SetDatacenter(dc)
+			pods, err := finder.DatastoreClusterList(ctx, "*")
+			if err != nil || len(pods) == 0 {
+				continue
+			}
+			dss, err := finder.DatastoreList(ctx, "*")
+			if err != nil {
+				return err
+			}
+			refs := make([]types.ManagedObjectReference, 0, len(dss))
+			for _, ds := range dss {
+				refs = append(refs, ds.Reference())
+			}
+			pod := object.NewFolder(c.Client, pods[0].Reference())
+			t, err := pod.MoveInto(ctx, refs)
+			if err != nil {
+				return err
+			}
+			if err := t.Wait(ctx); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// makeTemplate powers off the first VM (by name) of the first datacenter (or of every one),
+// optionally grows its boot disk, snapshots it and marks it as a template.
+func makeTemplate(u *url.URL, name string, diskGiB int, everyDC bool) error {
 	ctx := context.Background()
 	c, err := govmomi.NewClient(ctx, u, true)
 	if err != nil {
@@ -157,7 +224,19 @@ func makeTemplate(u *url.URL, name string, diskGiB int) error {
 	if err != nil || len(dcs) == 0 {
 		return fmt.Errorf("no datacenter: %v", err)
 	}
-	finder.SetDatacenter(dcs[0])
+	if !everyDC {
+		dcs = dcs[:1]
+	}
+	for _, dc := range dcs {
+		if err := templateIn(ctx, finder, dc, name, diskGiB); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func templateIn(ctx context.Context, finder *find.Finder, dc *object.Datacenter, name string, diskGiB int) error {
+	finder.SetDatacenter(dc)
 	vms, err := finder.VirtualMachineList(ctx, "*")
 	if err != nil || len(vms) == 0 {
 		return fmt.Errorf("no VM: %v", err)
