@@ -7,8 +7,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * vSphere-specific options of a {@link io.dvmm.sdk.VmProvisionSpec}: the VM folder and the
- * annotation (notes). Attach with {@code spec.providerOptions(VsphereOptions.builder()...build())}.
+ * vSphere-specific options of a {@link io.dvmm.sdk.VmProvisionSpec}: the annotation (notes).
+ * The VM folder is named once, by its inventory path, in {@link io.dvmm.sdk.Placement.Builder#folder(String)}.
+ * Attach with {@code spec.providerOptions(VsphereOptions.builder()...build())}.
  * Immutable.
  */
 public final class VsphereOptions implements ProviderOptions {
@@ -16,11 +17,9 @@ public final class VsphereOptions implements ProviderOptions {
     /** The provider type these options apply to. */
     public static final String TYPE = "vsphere";
 
-    private final String folder;
     private final String annotation;
 
     private VsphereOptions(Builder b) {
-        this.folder = b.folder;
         this.annotation = b.annotation;
     }
 
@@ -32,7 +31,6 @@ public final class VsphereOptions implements ProviderOptions {
     /** @return a builder holding these options */
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.folder = folder;
         b.annotation = annotation;
         return b;
     }
@@ -42,11 +40,6 @@ public final class VsphereOptions implements ProviderOptions {
         return TYPE;
     }
 
-    /** @return the name of the VM folder to create the VM in; by default the datacenter's VM folder */
-    public Optional<String> folder() {
-        return Optional.ofNullable(folder);
-    }
-
     /** @return the VM's annotation (the "Notes" field) */
     public Optional<String> annotation() {
         return Optional.ofNullable(annotation);
@@ -54,31 +47,24 @@ public final class VsphereOptions implements ProviderOptions {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof VsphereOptions v && Objects.equals(folder, v.folder) && Objects.equals(annotation, v.annotation);
+        return o instanceof VsphereOptions v && Objects.equals(annotation, v.annotation);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(folder, annotation);
+        return Objects.hashCode(annotation);
     }
 
     @Override
     public String toString() {
-        return "VsphereOptions[folder=" + folder + ", annotation=" + (annotation == null ? null : annotation.length() + " chars") + "]";
+        return "VsphereOptions[annotation=" + (annotation == null ? null : annotation.length() + " chars") + "]";
     }
 
     /** Builds {@link VsphereOptions}. Not thread-safe. */
     public static final class Builder {
-        private String folder;
         private String annotation;
 
         private Builder() {
-        }
-
-        /** @param value a VM folder's name @return this builder */
-        public Builder folder(String value) {
-            this.folder = value;
-            return this;
         }
 
         /** @param value the VM's notes, at most 65535 characters @return this builder */
@@ -92,9 +78,6 @@ public final class VsphereOptions implements ProviderOptions {
          * @throws InvalidSpecException if a value breaks a rule
          */
         public VsphereOptions build() {
-            if (folder != null && folder.isBlank()) {
-                throw new InvalidSpecException("providerOptions.folder", "must not be blank");
-            }
             if (annotation != null && annotation.length() > 65535) {
                 throw new InvalidSpecException("providerOptions.annotation", "must be at most 65535 characters");
             }

@@ -2,7 +2,12 @@ package io.dvmm.sdk.vsphere;
 
 import io.dvmm.sdk.Credentials;
 import io.dvmm.sdk.HypervisorConfig;
+import io.dvmm.sdk.Hypervisor;
+import io.dvmm.sdk.Hypervisors;
+import io.dvmm.sdk.Placement;
 import io.dvmm.sdk.TlsOptions;
+import io.dvmm.sdk.VmId;
+import io.dvmm.sdk.simulator.vsphere.VcsimModel;
 import io.dvmm.sdk.testkit.contract.HypervisorContract;
 import io.dvmm.sdk.simulator.vsphere.Vcsim;
 import io.dvmm.sdk.vsphere.internal.RequestCounter;
@@ -14,7 +19,9 @@ import io.dvmm.sdk.vsphere.internal.RequestCounter;
  */
 class VsphereContractTest extends HypervisorContract {
 
+    private static final String STAGING = "Staging";
     private static Vcsim vcenter;
+    private static VmId hidden;
     private static Vcsim esx;
     /**
      * Every connection of the suite reports to it: the requests that reached either simulator
@@ -25,7 +32,10 @@ class VsphereContractTest extends HypervisorContract {
 
     private static synchronized Vcsim vcenter() {
         if (vcenter == null) {
-            vcenter = Vcsim.vcenter(1, 2, 3);
+            // A folder of one name in every datacenter (for VMs of one name in two folders), and a
+            // restricted user who cannot see VMs named hidden-...
+            vcenter = Vcsim.start(VcsimModel.vcenter().clusters(1).hostsPerCluster(2).vmsPerPool(3)
+                    .folderInEveryDatacenter(STAGING).restrictedUser().build());
         }
         return vcenter;
     }
@@ -92,5 +102,37 @@ class VsphereContractTest extends HypervisorContract {
     @Override
     protected String forbiddenName() {
         return "web[01]";
+    }
+
+    /** vSphere keeps names unique per folder only: one VM in the datacenter's VM folder, one in {@value #STAGING}. */
+    @Override
+    protected java.util.List<VmId> makeTwoVmsNamed(String name) {
+        try (Hypervisor other = Hypervisors.connect(config())) {
+            VmId a = other.createVm(baseSpec(name).build()).join().id();
+            VmId b = other.createVm(baseSpec(name).placement(Placement.builder().folder(STAGING).build()).build()).join().id();
+            return java.util.List.of(a, b);
+        }
+    }
+
+    /** Every compute resource has a pool named "Resources": the cluster's and the standalone host's. */
+    @Override
+    protected Placement ambiguousPlacement() {
+        return Placement.builder().resourcePool("Resources").build();
+    }
+
+    @Override
+    protected HypervisorConfig restrictedConfig() {
+        return config().toBuilder().credentials(Credentials.password(VcsimModel.RESTRICTED_USER, VcsimModel.RESTRICTED_PASSWORD))
+                .build();
+    }
+
+    @Override
+    protected synchronized VmId vmHiddenFromRestrictedConfig() {
+        if (hidden == null) {
+            try (Hypervisor admin = Hypervisors.connect(config())) {
+                hidden = admin.createVm(baseSpec(VcsimModel.HIDDEN_PREFIX + uniqueName("vm")).build()).join().id();
+            }
+        }
+        return hidden;
     }
 }

@@ -1,5 +1,7 @@
 package io.dvmm.sdk.spi.support;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -106,5 +108,22 @@ public final class Futures {
             }
         });
         return future;
+    }
+
+    /**
+     * @param futures futures to wait for
+     * @param <T> the value type
+     * @return their values in order once all have completed; fails with the first failure (unwrapped)
+     *         once all have completed, so that nothing is still running when the caller hears
+     */
+    public static <T> CompletableFuture<List<T>> allOf(List<CompletableFuture<T>> futures) {
+        return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).handle((x, e) -> {
+            if (e != null) {
+                throw new CompletionException(unwrap(e));
+            }
+            List<T> out = new ArrayList<>(futures.size());
+            futures.forEach(f -> out.add(f.join()));
+            return out;
+        });
     }
 }

@@ -72,7 +72,7 @@ final class CloneSpecs {
     }
 
     /** The whole clone spec; {@code marker} goes into extraConfig. */
-    VirtualMachineCloneSpec cloneSpec(Placed placed, ManagedObjectReference snapshot, VimCatalog cat, VirtualDevice[] templateDevices,
+    VirtualMachineCloneSpec cloneSpec(Placed placed, ManagedObjectReference snapshot, VimCatalog.Within cat, VirtualDevice[] templateDevices,
                                       String marker) {
         VirtualMachineCloneSpec clone = new VirtualMachineCloneSpec();
         VirtualMachineRelocateSpec location = new VirtualMachineRelocateSpec();
@@ -92,7 +92,7 @@ final class CloneSpecs {
     }
 
     /** CPU, memory, notes, NICs and extraConfig (cloud-init, metadata, marker). */
-    VirtualMachineConfigSpec config(VimCatalog cat, VirtualDevice[] templateDevices, String marker) {
+    VirtualMachineConfigSpec config(VimCatalog.Within cat, VirtualDevice[] templateDevices, String marker) {
         VirtualMachineConfigSpec c = new VirtualMachineConfigSpec();
         spec.cpuCount().ifPresent(c::setNumCPUs);
         spec.memoryMiB().ifPresent(m -> c.setMemoryMB(m));
@@ -142,7 +142,7 @@ final class CloneSpecs {
     }
 
     /** Validates the NICs against the catalog (field {@code nics[i].network}) and maps them to device changes. */
-    List<VirtualDeviceConfigSpec> nicChanges(VimCatalog cat, VirtualDevice[] devices) {
+    List<VirtualDeviceConfigSpec> nicChanges(VimCatalog.Within cat, VirtualDevice[] devices) {
         List<VirtualEthernetCard> cards = new ArrayList<>();
         if (devices != null) {
             for (VirtualDevice d : devices) {
@@ -155,8 +155,7 @@ final class CloneSpecs {
         for (int i = 0; i < spec.nics().size(); i++) {
             NicSpec nic = spec.nics().get(i);
             String field = "nics[" + i + "].network";
-            VimCatalog.Entry net = cat.named("Network", nic.network())
-                    .orElseThrow(() -> invalid(field, "no network named '" + nic.network() + "'"));
+            VimCatalog.Entry net = cat.one("Network", nic.network(), field, "network");
             if (!"Network".equals(net.ref().getType())) {
                 throw invalid(field, "'" + nic.network() + "' is a " + net.ref().getType() + "; only standard port groups are supported");
             }
@@ -235,7 +234,7 @@ final class CloneSpecs {
      * Checks the disks before any change: disk 0 may only grow the template's boot disk (and not
      * on a linked clone), added disks need a SCSI controller with free units and a known datastore.
      */
-    void checkDisks(VimCatalog cat, VirtualDevice[] templateDevices) {
+    void checkDisks(VimCatalog.Within cat, VirtualDevice[] templateDevices) {
         List<DiskSpec> disks = spec.disks();
         if (disks.isEmpty()) {
             return;
@@ -256,8 +255,7 @@ final class CloneSpecs {
         }
         for (int i = 1; i < disks.size(); i++) {
             String field = "disks[" + i + "].datastore";
-            disks.get(i).datastoreName().ifPresent(ds -> cat.named("Datastore", ds)
-                    .orElseThrow(() -> invalid(field, "no datastore named '" + ds + "'")));
+            disks.get(i).datastoreName().ifPresent(ds -> cat.one("Datastore", ds, field, "datastore"));
         }
         if (disks.size() > 1) {
             VirtualSCSIController scsi = scsiController(templateDevices);

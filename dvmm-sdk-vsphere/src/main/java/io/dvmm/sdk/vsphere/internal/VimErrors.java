@@ -45,6 +45,7 @@ import java.net.UnknownHostException;
 import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The one error mapper of the vSphere provider: vim25 faults (by their class in yavijava's
@@ -140,17 +141,53 @@ final class VimErrors {
                 || detail instanceof OutOfBounds) {
             return new ResourceExhaustedException(message, ctx, cause);
         }
-        if (detail instanceof InvalidArgument a) {
-            String field = a.getInvalidProperty() == null || a.getInvalidProperty().isBlank() ? "spec" : a.getInvalidProperty();
-            return new InvalidSpecException(field, "rejected by the server: " + message, ctx);
+        if (detail instanceof InvalidArgument a && a.getInvalidProperty() != null && !a.getInvalidProperty().isBlank()) {
+            String property = a.getInvalidProperty();
+            return new InvalidSpecException(specField(property), "rejected by the server (invalid property " + property + "): "
+                    + message, ctx);
         }
-        if (detail instanceof InvalidName || detail instanceof InvalidDatastore || "InvalidArgument".equals(type)) {
+        if (detail instanceof InvalidName || "InvalidName".equals(type)) {
+            return new InvalidSpecException("name", "rejected by the server: " + message, ctx);
+        }
+        if (detail instanceof InvalidDatastore || "InvalidDatastore".equals(type)) {
+            return new InvalidSpecException("placement.datastore", "rejected by the server: " + message, ctx);
+        }
+        if (detail instanceof InvalidArgument || "InvalidArgument".equals(type)) {
             return new InvalidSpecException("spec", "rejected by the server: " + message, ctx);
         }
         if ("RequestCanceled".equals(type)) {
             return new UnavailableException(message, ctx, cause);
         }
         return new OperationFailedException(message, ctx, null, List.of(), false, cause);
+    }
+
+    /** The server's property paths, by their last segments, and the spec field each comes from. */
+    private static final Map<String, String> SPEC_FIELDS = Map.ofEntries(
+            Map.entry("location.pool", "placement.resourcePool"),
+            Map.entry("location.host", "placement.host"),
+            Map.entry("location.datastore", "placement.datastore"),
+            Map.entry("location.folder", "placement.folder"),
+            Map.entry("numCPUs", "cpuCount"),
+            Map.entry("numCoresPerSocket", "cpuCount"),
+            Map.entry("memoryMB", "memoryMiB"),
+            Map.entry("annotation", "providerOptions.annotation"),
+            Map.entry("name", "name"),
+            Map.entry("folder", "placement.folder"),
+            Map.entry("pool", "placement.resourcePool"),
+            Map.entry("host", "placement.host"));
+
+    /**
+     * @param property the path a server fault names ({@code spec.location.pool})
+     * @return the spec field it comes from ({@code placement.resourcePool}), or the path itself
+     *         when the SDK does not set it under one field
+     */
+    static String specField(String property) {
+        for (Map.Entry<String, String> e : SPEC_FIELDS.entrySet()) {
+            if (property.equals(e.getKey()) || property.endsWith("." + e.getKey())) {
+                return e.getValue();
+            }
+        }
+        return property;
     }
 
     /** An HTTP status other than 200 or a 500 carrying a SOAP fault. */

@@ -41,6 +41,7 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -152,6 +153,11 @@ final class VsphereHypervisor extends AbstractHypervisor {
 
     ProtocolException protocol(String operation, String message) {
         return new ProtocolException(message, ctx(operation));
+    }
+
+    /** @return whether a placement catalog is cached (so that a name it misses may be newer than it) */
+    boolean hasCatalog() {
+        return catalog.get() != null;
     }
 
     /** The placement catalog, cached per connection; reloaded when asked (a name was not found). */
@@ -293,6 +299,49 @@ final class VsphereHypervisor extends AbstractHypervisor {
             }
             out.sort(Comparator.comparing(VmInfo::name).thenComparing(v -> v.id().value()));
             return out;
+        }));
+    }
+
+    /**
+     * vSphere's own name lookup: {@code FindChild} in every VM folder and vApp (names are unique
+     * per folder, not per vCenter), the folders listed fresh in one view so that none made since
+     * the catalog is missed, then each match read. Costs 3 + folders + matches calls, whatever the
+     * number of VMs; several matches fail with {@code ConflictException} listing their ids.
+     */
+    @Override
+    public CompletableFuture<Optional<VmInfo>> findVm(String name) {
+        if (name == null || name.isEmpty()) {
+            return Futures.failed(new InvalidSpecException("name", "must not be empty", ctx("findVm")));
+        }
+        Scope scope = Scope.of("findVm");
+        return guarded(Capability.LIST_VMS, "findVm", () -> port.retrieveByType(scope, LIST_PAGE_SIZE, List.of(
+                VimPort.props("Folder", "childType"), VimPort.props("VirtualApp", "name"))).thenCompose(objects -> {
+            List<CompletableFuture<ManagedObjectReference>> found = new ArrayList<>();
+            for (ObjectContent oc : objects) {
+                Object types = VimCatalog.properties(oc).get("childType");
+                boolean vmFolder = "Folder".equals(oc.getObj().getType()) && types instanceof com.vmware.vim25.ArrayOfString a
+                        && a.getString() != null && List.of(a.getString()).contains("VirtualMachine");
+                if (vmFolder || "VirtualApp".equals(oc.getObj().getType())) {
+                    found.add(port.findChild(scope, oc.getObj(), name));
+                }
+            }
+            return Futures.allOf(found);
+        }).thenCompose(refs -> {
+            List<CompletableFuture<Optional<VmInfo>>> reads = refs.stream()
+                    .filter(r -> r != null && "VirtualMachine".equals(r.getType())).distinct()
+                    .map(r -> retrieve(scope, r, VmMapper.VM_PROPS).handle((p, e) -> {
+                        if (e != null) {
+                            Throwable cause = Futures.unwrap(e);
+                            if (cause instanceof NotFoundException) {
+                                return Optional.<VmInfo>empty(); // deleted since it was found
+                            }
+                            throw new java.util.concurrent.CompletionException(cause);
+                        }
+                        return VmMapper.isTemplate(p) ? Optional.<VmInfo>empty()
+                                : Optional.of(VmMapper.toVmInfo(r, p, this::hostName));
+                    })).toList();
+            return Futures.allOf(reads).thenApply(all -> single(name,
+                    all.stream().flatMap(Optional::stream).sorted(Comparator.comparing((VmInfo v) -> v.id().value())).toList()));
         }));
     }
 

@@ -19,7 +19,6 @@ import io.dvmm.sdk.spi.support.CreateAttempt;
 import io.dvmm.sdk.spi.support.Futures;
 import io.dvmm.sdk.spi.support.OperationRun;
 import io.dvmm.sdk.spi.support.ProvisioningSteps;
-import io.dvmm.sdk.vsphere.VsphereOptions;
 import io.dvmm.sdk.vsphere.internal.CloneSpecs.Placed;
 import io.dvmm.sdk.vsphere.internal.VimSession.Scope;
 
@@ -49,13 +48,18 @@ final class VsphereProvisioning implements ProvisioningSteps<VsphereProvisioning
     /**
      * The spec and, once resolved, where and from what the clone is made.
      *
+     * @param site     the catalog seen from the chosen datacenter; {@code null} until resolved
      * @param template the template's entry; {@code null} until resolved
      */
-    record Plan(VmProvisionSpec spec, CloneSpecs specs, VimCatalog catalog, VimCatalog.Entry template,
+    record Plan(VmProvisionSpec spec, CloneSpecs specs, VimCatalog.Within site, VimCatalog.Entry template,
                 Map<String, Object> templateDetails, Placed placed) {
         VirtualDevice[] templateDevices() {
             return templateDetails.get("config.hardware.device") instanceof ArrayOfVirtualDevice a ? a.getVirtualDevice() : null;
         }
+    }
+
+    /** What the catalog alone decides: the datacenter, the template and the placement targets. */
+    record Selection(VimCatalog.Within site, VimCatalog.Entry template, Placed placed) {
     }
 
     private final VsphereHypervisor hv;
@@ -87,98 +91,132 @@ final class VsphereProvisioning implements ProvisioningSteps<VsphereProvisioning
     public CompletableFuture<Plan> resolve(Plan plan, OperationRun run) {
         Scope scope = VimTasks.scope(run);
         VmProvisionSpec spec = plan.spec();
+        boolean cached = hv.hasCatalog();
         return hv.catalog(scope, false).thenCompose(cat -> {
-            VimCatalog.Entry t = findTemplate(cat, spec);
-            return t != null ? CompletableFuture.completedFuture(cat) : hv.catalog(scope, true);
-        }).thenCompose(cat -> {
-            VimCatalog.Entry template = findTemplate(cat, spec);
-            if (template == null) {
-                throw new InvalidSpecException(spec.templateId().isPresent() ? "templateId" : "template", "no template named '"
-                        + spec.templateName().or(spec::templateId).orElse("") + "' exists on this endpoint", ctx());
-            }
-            return hv.templateDetails(scope, template.ref()).thenCompose(details -> {
-                Plan resolved = new Plan(spec, plan.specs(), cat, template, details, place(cat, template, details, spec));
-                plan.specs().checkDisks(cat, resolved.templateDevices());
-                plan.specs().nicChanges(cat, resolved.templateDevices()); // validates every NIC's network
-                if (spec.cloneMode() == CloneMode.LINKED && !(details.get("snapshot.currentSnapshot") instanceof ManagedObjectReference)) {
-                    throw new InvalidSpecException("cloneMode", "a linked clone needs a snapshot on template '" + template.name() + "'", ctx());
+            try {
+                return CompletableFuture.completedFuture(select(cat, spec));
+            } catch (InvalidSpecException e) {
+                if (!cached) {
+                    throw e;
                 }
-                run.check();
-                return hv.port().findChild(scope, resolved.placed().folder(), spec.name()).thenApply(existing -> {
-                    if (existing != null) {
-                        throw new ConflictException("a VM named '" + spec.name() + "' already exists in its folder",
-                                ctx().withServer("DuplicateName", null));
-                    }
-                    return resolved;
-                });
+                // The cached catalog may predate what the spec names: decide again on a fresh one.
+                return hv.catalog(scope, true).thenApply(fresh -> select(fresh, spec));
+            }
+        }).thenCompose(sel -> hv.templateDetails(scope, sel.template().ref()).thenCompose(details -> {
+            Plan resolved = new Plan(spec, plan.specs(), sel.site(), sel.template(), details, sel.placed());
+            plan.specs().checkDisks(sel.site(), resolved.templateDevices());
+            plan.specs().nicChanges(sel.site(), resolved.templateDevices()); // validates every NIC's network
+            if (spec.cloneMode() == CloneMode.LINKED && !(details.get("snapshot.currentSnapshot") instanceof ManagedObjectReference)) {
+                throw new InvalidSpecException("cloneMode", "a linked clone needs a snapshot on template '" + sel.template().name() + "'", ctx());
+            }
+            run.check();
+            return hv.port().findChild(scope, resolved.placed().folder(), spec.name()).thenApply(existing -> {
+                if (existing != null) {
+                    throw new ConflictException("a VM named '" + spec.name() + "' already exists in "
+                            + sel.site().catalog().path(sel.site().catalog().get(resolved.placed().folder()).orElse(sel.site().datacenter())),
+                            ctx().withServer("DuplicateName", null));
+                }
+                return resolved;
             });
-        });
+        }));
     }
 
-    private static VimCatalog.Entry findTemplate(VimCatalog cat, VmProvisionSpec spec) {
-        if (spec.templateId().isPresent()) {
-            return cat.all("VirtualMachine").stream().filter(e -> e.ref().getVal().equals(spec.templateId().get())).findFirst().orElse(null);
-        }
-        return cat.named("VirtualMachine", spec.templateName().orElseThrow()).orElse(null);
-    }
-
-    private static Placed place(VimCatalog cat, VimCatalog.Entry template, Map<String, Object> details, VmProvisionSpec spec) {
+    /**
+     * Decides the datacenter (the placement's, else the absolute folder path's, else the
+     * template's), then every target within it: by id, or by name within the datacenter. An
+     * unknown or ambiguous name fails naming the field and the candidates.
+     */
+    static Selection select(VimCatalog cat, VmProvisionSpec spec) {
         Placement pl = spec.placement();
-        ManagedObjectReference host = null;
+        VimCatalog.Entry dc = pl.datacenterName().map(n -> cat.one("Datacenter", n, null, "placement.datacenter", "datacenter"))
+                .orElse(null);
+        VimCatalog.Entry folder = null;
+        if (pl.folderPath().isPresent() && pl.folderPath().get().startsWith("/")) {
+            folder = cat.vmFolder(pl.folderPath().get(), dc, "placement.folder");
+            dc = dc != null ? dc : cat.datacenterOf(folder);
+        }
+        VimCatalog.Entry template = spec.templateId().isPresent()
+                ? cat.byId("VirtualMachine", spec.templateId().get(), null, "templateId", "template")
+                : cat.one("VirtualMachine", spec.templateName().orElseThrow(), dc, "template", "template");
+        dc = dc != null ? dc : cat.datacenterOf(template);
+        if (dc == null || dc.ref("vmFolder") == null) {
+            throw new InvalidSpecException("placement.datacenter", "the template's datacenter is not visible to this account", ctx());
+        }
+        VimCatalog.Entry host = null;
+        if (pl.hostId().isPresent()) {
+            host = cat.byId("HostSystem", pl.hostId().get(), dc, "placement.hostId", "host");
+        } else if (pl.hostName().isPresent()) {
+            host = cat.one("HostSystem", pl.hostName().get(), dc, "placement.host", "host");
+        }
+        VimCatalog.Entry cluster = null;
+        if (pl.clusterId().isPresent()) {
+            cluster = cat.byId("ClusterComputeResource", pl.clusterId().get(), dc, "placement.clusterId", "cluster");
+        } else if (pl.clusterName().isPresent()) {
+            cluster = cat.one("ClusterComputeResource", pl.clusterName().get(), dc, "placement.cluster", "cluster");
+        }
+        VimCatalog.Entry compute = host != null ? cat.get(host.ref("parent")).orElse(null) : cluster;
+        if (host != null && cluster != null && !cluster.ref().equals(host.ref("parent"))) {
+            throw new InvalidSpecException("placement.host", "host " + cat.path(host) + " is not in cluster " + cat.path(cluster), ctx());
+        }
         ManagedObjectReference pool = null;
-        if (pl.hostName().isPresent()) {
-            VimCatalog.Entry h = cat.named("HostSystem", pl.hostName().get()).orElseThrow(() ->
-                    new InvalidSpecException("placement.host", "no host named '" + pl.hostName().get() + "'", ctx()));
-            host = h.ref();
-            pool = cat.get(h.ref("parent")).map(cr -> cr.ref("resourcePool")).orElse(null);
+        if (pl.resourcePoolId().isPresent() || pl.resourcePoolName().isPresent()) {
+            // Pools (and vApps) named within the compute resource when one is given: every cluster has its "Resources".
+            VimCatalog.Entry owner = compute;
+            List<VimCatalog.Entry> among = cat.all("ResourcePool").stream()
+                    .filter(p -> owner == null || owner.ref().equals(p.ref("owner"))).toList();
+            VimCatalog.Entry p = pl.resourcePoolId().isPresent()
+                    ? cat.byId("ResourcePool", pl.resourcePoolId().get(), dc, "placement.resourcePoolId", "resource pool")
+                    : cat.one(among, pl.resourcePoolName().get(), dc, "placement.resourcePool", "resource pool");
+            if (owner != null && !owner.ref().equals(p.ref("owner"))) {
+                throw new InvalidSpecException("placement.resourcePoolId", "resource pool " + cat.path(p) + " is not in "
+                        + cat.path(owner), ctx());
+            }
+            pool = p.ref();
+        } else if (compute != null) {
+            pool = compute.ref("resourcePool");
         }
-        if (pl.clusterName().isPresent()) {
-            VimCatalog.Entry cl = cat.all("ComputeResource").stream().filter(cat::isCluster)
-                    .filter(e -> e.name().equals(pl.clusterName().get())).findFirst().orElseThrow(() ->
-                            new InvalidSpecException("placement.cluster", "no cluster named '" + pl.clusterName().get() + "'", ctx()));
-            pool = cl.ref("resourcePool");
-        }
-        if (pl.resourcePoolName().isPresent()) {
-            pool = cat.named("ResourcePool", pl.resourcePoolName().get()).orElseThrow(() ->
-                    new InvalidSpecException("placement.resourcePool", "no resource pool named '"
-                            + pl.resourcePoolName().get() + "'", ctx())).ref();
-        }
-        if (pool == null && details.get("resourcePool") instanceof ManagedObjectReference own) {
-            pool = own;
-        }
+        VimCatalog.Entry inDc = dc;
         if (pool == null && template.ref("runtime.host") != null) {
             pool = cat.get(template.ref("runtime.host")).flatMap(h -> cat.get(h.ref("parent")))
-                    .map(cr -> cr.ref("resourcePool")).orElse(null);
+                    .filter(cr -> inDc.equals(cat.datacenterOf(cr))).map(cr -> cr.ref("resourcePool")).orElse(null);
         }
         if (pool == null) {
-            pool = cat.all("ComputeResource").stream().map(e -> e.ref("resourcePool")).filter(Objects::nonNull)
-                    .findFirst().orElseThrow(() -> new InvalidSpecException("placement", "no resource pool to place the VM in", ctx()));
+            pool = cat.all("ComputeResource").stream().filter(cr -> inDc.equals(cat.datacenterOf(cr)))
+                    .map(e -> e.ref("resourcePool")).filter(Objects::nonNull).findFirst().orElseThrow(() ->
+                            new InvalidSpecException("placement", "no resource pool to place the VM in" + " in datacenter '"
+                                    + inDc.name() + "'", ctx()));
         }
         ManagedObjectReference datastore = null;
-        if (pl.datastoreName().isPresent()) {
-            datastore = cat.named("Datastore", pl.datastoreName().get()).orElseThrow(() ->
-                    new InvalidSpecException("placement.datastore", "no datastore named '" + pl.datastoreName().get() + "'", ctx())).ref();
+        if (pl.datastoreId().isPresent()) {
+            datastore = cat.byId("Datastore", pl.datastoreId().get(), dc, "placement.datastoreId", "datastore").ref();
+        } else if (pl.datastoreName().isPresent()) {
+            datastore = datastore(cat, pl.datastoreName().get(), dc).ref();
         }
-        String folderName = spec.providerOptions(VsphereOptions.class).flatMap(VsphereOptions::folder).or(pl::folderPath).orElse(null);
-        ManagedObjectReference folder;
-        if (folderName != null) {
-            folder = cat.all("Folder").stream().filter(f -> f.name().equals(folderName)).findFirst().orElseThrow(() ->
-                    new InvalidSpecException("placement.folder", "no folder named '" + folderName + "'", ctx())).ref();
-        } else {
-            VimCatalog.Entry dc = pl.datacenterName().flatMap(n -> cat.named("Datacenter", n))
-                    .orElse(cat.all("Datacenter").isEmpty() ? null : cat.all("Datacenter").get(0));
-            if (dc == null || dc.ref("vmFolder") == null) {
-                throw new InvalidSpecException("placement.datacenter", "no datacenter VM folder found", ctx());
-            }
-            folder = dc.ref("vmFolder");
+        if (pl.folderPath().isPresent()) {
+            folder = cat.vmFolder(pl.folderPath().get(), dc, "placement.folder");
         }
-        return new Placed(folder, pool, host, datastore);
+        ManagedObjectReference folderRef = folder != null ? folder.ref() : dc.ref("vmFolder");
+        return new Selection(new VimCatalog.Within(cat, dc), template,
+                new Placed(folderRef, pool, host == null ? null : host.ref(), datastore));
+    }
+
+    /** A datastore by name; a datastore cluster's name is refused naming its datastores (Storage DRS placement is not offered). */
+    private static VimCatalog.Entry datastore(VimCatalog cat, String name, VimCatalog.Entry dc) {
+        List<VimCatalog.Entry> pods = cat.all("StoragePod").stream().filter(p -> p.name().equals(name))
+                .filter(p -> dc.equals(cat.datacenterOf(p))).toList();
+        if (!pods.isEmpty() && cat.all("Datastore").stream().noneMatch(d -> d.name().equals(name) && dc.equals(cat.datacenterOf(d)))) {
+            String members = cat.all("Datastore").stream().filter(d -> pods.get(0).ref().equals(d.ref("parent")))
+                    .map(VimCatalog.Entry::name).collect(java.util.stream.Collectors.joining(", "));
+            throw new InvalidSpecException("placement.datastore", "'" + name + "' is a datastore cluster; name one of its datastores ("
+                    + members + ")", ctx());
+        }
+        return cat.one("Datastore", name, dc, "placement.datastore", "datastore");
     }
 
     @Override
     public CompletableFuture<ManagedObjectReference> create(Plan plan, CreateAttempt<ManagedObjectReference> attempt, OperationRun run) {
         ManagedObjectReference snapshot = plan.templateDetails().get("snapshot.currentSnapshot") instanceof ManagedObjectReference s ? s : null;
-        VirtualMachineCloneSpec clone = plan.specs().cloneSpec(plan.placed(), snapshot, plan.catalog(), plan.templateDevices(),
+        VirtualMachineCloneSpec clone = plan.specs().cloneSpec(plan.placed(), snapshot, plan.site(), plan.templateDevices(),
                 attempt.marker());
         run.check();
         return hv.port().cloneVmTask(VimTasks.scope(run), plan.template().ref(), plan.placed().folder(), plan.spec().name(), clone)

@@ -38,7 +38,10 @@ class VimErrorsTest {
         InvalidArgument invalid = new InvalidArgument();
         invalid.setInvalidProperty("spec.location.pool");
         assertThat(fault("InvalidArgument", invalid)).isInstanceOf(InvalidSpecException.class)
-                .satisfies(e -> assertThat(((InvalidSpecException) e).field()).isEqualTo("spec.location.pool"));
+                .satisfies(e -> assertThat(((InvalidSpecException) e).field()).isEqualTo("placement.resourcePool"))
+                .hasMessageContaining("spec.location.pool");
+        invalid.setInvalidProperty("configSpec.guestId");
+        assertThat(((InvalidSpecException) fault("InvalidArgument", invalid)).field()).isEqualTo("configSpec.guestId");
         assertThat(fault("DuplicateName", new DuplicateName())).isInstanceOf(ConflictException.class);
         assertThat(fault("ManagedObjectNotFound", new ManagedObjectNotFound())).isInstanceOf(NotFoundException.class);
         assertThat(fault("InvalidState", new InvalidState())).isInstanceOf(BusyException.class).matches(HypervisorException::retryable);

@@ -23,6 +23,13 @@ public final class VcsimModel {
     /** The template the vCenter model holds: the first VM, powered off, with a snapshot {@code base}. */
     public static final String DEFAULT_TEMPLATE = "tmpl-linux";
 
+    /** The restricted user's name ({@link Builder#restrictedUser}). */
+    public static final String RESTRICTED_USER = "auditor@vsphere.local";
+    /** The restricted user's password. */
+    public static final String RESTRICTED_PASSWORD = "auditor-pass";
+    /** VMs whose name starts with this are invisible to the restricted user. */
+    public static final String HIDDEN_PREFIX = "hidden-";
+
     private final List<String> args;
     private final String template;
 
@@ -76,6 +83,7 @@ public final class VcsimModel {
         private int storagePods;
         private boolean templateEverywhere;
         private String folder;
+        private boolean restricted;
 
         private Builder(boolean esx) {
             this.esx = esx;
@@ -179,6 +187,17 @@ public final class VcsimModel {
             return this;
         }
 
+        /**
+         * A second user, {@value VcsimModel#RESTRICTED_USER} (password
+         * {@value VcsimModel#RESTRICTED_PASSWORD}), with vCenter's restricted view: VMs named
+         * {@value VcsimModel#HIDDEN_PREFIX}... are absent from its listings and any call naming
+         * one fails with {@code NoPermission}.
+         */
+        public Builder restrictedUser() {
+            this.restricted = true;
+            return this;
+        }
+
         /** A delay on one SOAP method (such as {@code CloneVM_Task}), so a test can act while it is on the wire. */
         public Builder methodDelay(String method, Duration d) {
             methodDelays.put(Objects.requireNonNull(method, "method"), Objects.requireNonNull(d, "d"));
@@ -215,6 +234,10 @@ public final class VcsimModel {
             a.addAll(List.of("-vm", Integer.toString(vms), "-ds", Integer.toString(datastores),
                     "-dhcp", dhcp.toMillis() + "ms", "-page-cap", Integer.toString(pageCap),
                     "-delay", Long.toString(delay.toMillis())));
+            if (restricted) {
+                a.addAll(List.of("-restricted-user", RESTRICTED_USER, "-restricted-password", RESTRICTED_PASSWORD,
+                        "-hidden-prefix", HIDDEN_PREFIX));
+            }
             if (!methodDelays.isEmpty()) {
                 a.addAll(List.of("-method-delay", String.join(",", methodDelays.entrySet().stream()
                         .map(e -> e.getKey() + ":" + e.getValue().toMillis()).toList())));

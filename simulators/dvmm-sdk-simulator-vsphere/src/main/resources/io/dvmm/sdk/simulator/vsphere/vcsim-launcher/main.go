@@ -13,6 +13,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"crypto/tls"
@@ -20,9 +21,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/signal"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -63,6 +67,9 @@ func main() {
 	pods := flag.Int("pod", 0, "datastore clusters (StoragePods) per datacenter, each holding that datacenter's datastores (vCenter model)")
 	everyDC := flag.Bool("template-every-dc", false, "make the -template in every datacenter, with the same name")
 	folder := flag.String("folder", "", "create a VM folder and a network folder of this name in every datacenter (repeated names)")
+	restrictedUser := flag.String("restricted-user", "", "a second user, who cannot see VMs named with -hidden-prefix (needs -username)")
+	restrictedPass := flag.String("restricted-password", "", "password for -restricted-user")
+	hiddenPrefix := flag.String("hidden-prefix", "hidden-", "VMs whose name starts with this are invisible to -restricted-user")
 	flag.Parse()
 
 	if !strings.HasPrefix(*listen, "127.0.0.1:") && !strings.HasPrefix(*listen, "[::1]:") {
@@ -115,6 +122,14 @@ func main() {
 	}
 	server := model.Service.NewServer()
 	defer server.Close()
+	if *restrictedUser != "" {
+		if *user == "" || *restrictedUser == *user {
+			fail("-restricted-user needs -username, and a different name")
+		}
+		// Swapped before any request reaches the server (the launcher's own come below).
+		server.Server.Config.Handler = &restrictedGate{next: server.Server.Config.Handler, user: *restrictedUser,
+			pass: *restrictedPass, prefix: *hiddenPrefix, asUser: *user, asPass: *pass, sessions: map[string]bool{}}
+	}
 
 	if *template != "" {
 		if err := makeTemplate(server.URL, *template, *templateDisk, *everyDC); err != nil {
@@ -691,4 +706,142 @@ func (s *safeSearchIndex) FindChild(req *types.FindChild) soap.HasFault {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// restrictedGate gives vcsim, which grants every privilege to every session, one user with a
+// restricted view, as vCenter has: VMs whose name starts with the hidden prefix are absent from
+// that user's listings, FindChild answers and update sets, and any call that names one fails
+// with NoPermission (System.Read for reads, the operation's privilege otherwise), as vCenter
+// answers an object the user holds no role on. The restricted user logs in with its own
+// password; the gate forwards the login as the simulator's user and remembers the session.
+type restrictedGate struct {
+	next               http.Handler
+	user, pass, prefix string
+	asUser, asPass     string
+	mu                 sync.Mutex
+	sessions           map[string]bool
+}
+
+var (
+	vmRefInRequest = regexp.MustCompile(`type="VirtualMachine"[^>]*>(vm-[0-9]+)<`)
+	methodName     = regexp.MustCompile(`<(?:[A-Za-z0-9]+:)?Body[^>]*>\s*<(?:[A-Za-z0-9]+:)?([A-Za-z_]+)`)
+	objectsElem    = regexp.MustCompile(`(?s)<objects>.*?</objects>|<objectSet>.*?</objectSet>|<returnval type="VirtualMachine">vm-[0-9]+</returnval>`)
+	userNameElem   = regexp.MustCompile(`<userName>([^<]*)</userName>`)
+	passwordElem   = regexp.MustCompile(`<password>([^<]*)</password>`)
+)
+
+var privileges = map[string]string{
+	"PowerOnVM_Task":  "VirtualMachine.Interact.PowerOn",
+	"PowerOffVM_Task": "VirtualMachine.Interact.PowerOff",
+	"ResetVM_Task":    "VirtualMachine.Interact.Reset",
+	"SuspendVM_Task":  "VirtualMachine.Interact.Suspend",
+	"ShutdownGuest":   "VirtualMachine.Interact.PowerOff",
+	"RebootGuest":     "VirtualMachine.Interact.Reset",
+	"Destroy_Task":    "VirtualMachine.Inventory.Delete",
+	"ReconfigVM_Task": "VirtualMachine.Config.Settings",
+	"CloneVM_Task":    "VirtualMachine.Provisioning.Clone",
+}
+
+func (g *restrictedGate) hidden() map[string]bool {
+	out := map[string]bool{}
+	for _, e := range simulator.Map.All("VirtualMachine") {
+		if strings.HasPrefix(e.Entity().Name, g.prefix) {
+			out[e.Reference().Value] = true
+		}
+	}
+	return out
+}
+
+func (g *restrictedGate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		g.next.ServeHTTP(w, r)
+		return
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	restricted := false
+	if c, err := r.Cookie("vmware_soap_session"); err == nil {
+		g.mu.Lock()
+		restricted = g.sessions[c.Value]
+		g.mu.Unlock()
+	}
+	method := ""
+	if m := methodName.FindSubmatch(body); m != nil {
+		method = string(m[1])
+	}
+	login := false
+	if method == "Login" {
+		if u := userNameElem.FindSubmatch(body); u != nil && string(u[1]) == g.user {
+			p := passwordElem.FindSubmatch(body)
+			if p == nil || string(p[1]) != g.pass {
+				// A wrong password: the simulator refuses it as it refuses any other.
+				body = passwordElem.ReplaceAll(body, []byte("<password>-</password>"))
+			} else {
+				login = true
+				body = userNameElem.ReplaceAll(body, []byte("<userName>"+g.asUser+"</userName>"))
+				body = passwordElem.ReplaceAll(body, []byte("<password>"+g.asPass+"</password>"))
+			}
+		}
+	}
+	if restricted {
+		hidden := g.hidden()
+		for _, m := range vmRefInRequest.FindAllSubmatch(body, -1) {
+			if hidden[string(m[1])] {
+				g.denied(w, string(m[1]), method)
+				return
+			}
+		}
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	r.ContentLength = int64(len(body))
+	rec := httptest.NewRecorder()
+	g.next.ServeHTTP(rec, r)
+	out := rec.Body.Bytes()
+	if login && rec.Code == http.StatusOK {
+		for _, c := range rec.Result().Cookies() {
+			if c.Name == "vmware_soap_session" {
+				g.mu.Lock()
+				g.sessions[c.Value] = true
+				g.mu.Unlock()
+			}
+		}
+	}
+	if restricted {
+		hidden := g.hidden()
+		out = objectsElem.ReplaceAllFunc(out, func(elem []byte) []byte {
+			for _, m := range regexp.MustCompile(`type="VirtualMachine">(vm-[0-9]+)<`).FindAllSubmatch(elem, -1) {
+				if hidden[string(m[1])] {
+					return nil
+				}
+			}
+			return elem
+		})
+	}
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(out)))
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(out)
+}
+
+func (g *restrictedGate) denied(w http.ResponseWriter, vm, method string) {
+	privilege, ok := privileges[method]
+	if !ok {
+		privilege = "System.Read"
+	}
+	fault := `<?xml version="1.0" encoding="UTF-8"?>` +
+		`<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">` +
+		`<soapenv:Body><soapenv:Fault><faultcode>ServerFaultCode</faultcode>` +
+		`<faultstring>Permission to perform this operation was denied.</faultstring>` +
+		`<detail><NoPermissionFault xmlns="urn:vim25" xsi:type="NoPermission">` +
+		`<object type="VirtualMachine">` + vm + `</object><privilegeId>` + privilege + `</privilegeId>` +
+		`</NoPermissionFault></detail></soapenv:Fault></soapenv:Body></soapenv:Envelope>`
+	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(fault)))
+	w.WriteHeader(http.StatusInternalServerError)
+	_, _ = io.WriteString(w, fault)
 }
