@@ -80,11 +80,15 @@ public final class CallPolicy {
      * @return whether the policy would send the request again after it
      */
     static boolean shouldRetry(Throwable e, boolean idempotent) {
-        if (!(e instanceof HypervisorException he) || !he.retryable() || e instanceof OperationTimeoutException
-                || refusedByBreaker(e)) {
+        if (!(e instanceof HypervisorException he) || refusedByBreaker(e)) {
             return false;
         }
-        return idempotent || neverSent(e);
+        if (e instanceof OperationTimeoutException) {
+            // One attempt's budget (the read timeout) ran out: an idempotent request is worth another
+            // while the operation's deadline has time left (the caller checks that); others may have acted.
+            return idempotent;
+        }
+        return he.retryable() && (idempotent || neverSent(e));
     }
 
     private static boolean refusedByBreaker(Throwable e) {

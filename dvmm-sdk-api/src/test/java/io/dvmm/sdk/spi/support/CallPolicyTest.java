@@ -90,4 +90,22 @@ class CallPolicyTest {
         assertThatThrownBy(hung::join).hasCauseInstanceOf(OperationTimeoutException.class);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(200).plus(CallPolicy.SLACK).plusMillis(400));
     }
+
+    @Test
+    void anIdempotentAttemptThatTimesOutIsSentAgainAndAnotherIsNot() {
+        CallPolicy policy = new CallPolicy("test", config().readTimeout(Duration.ofMillis(200)).build(), SCHEDULER);
+        AtomicInteger reads = new AtomicInteger();
+        CompletableFuture<String> read = policy.call("getVm", true, Deadline.after(Duration.ofSeconds(10)),
+                timeout -> reads.incrementAndGet() == 1 ? new CompletableFuture<>() : CompletableFuture.completedFuture("ok"));
+        assertThat(read.join()).isEqualTo("ok");
+        assertThat(reads).hasValue(2);
+
+        AtomicInteger creates = new AtomicInteger();
+        CompletableFuture<String> create = policy.call("createVm", false, Deadline.after(Duration.ofSeconds(10)), timeout -> {
+            creates.incrementAndGet();
+            return new CompletableFuture<>();
+        });
+        assertThatThrownBy(create::join).hasCauseInstanceOf(OperationTimeoutException.class);
+        assertThat(creates).as("a request that may have acted is never resent").hasValue(1);
+    }
 }

@@ -229,7 +229,7 @@ final class VimClient implements AutoCloseable {
             } catch (XMLStreamException e) {
                 IOException io = ioCause(e);
                 HypervisorException mapped = io == null
-                        ? VimErrors.protocol("malformed or refused response: " + e.getMessage(), call.method(), operation, e)
+                        ? VimErrors.garbled("malformed or refused response: " + e.getMessage(), call.method(), operation, e)
                         : io instanceof TooLarge ? tooLarge(limit)
                         : VimErrors.transport(io, true, timeout, call.method(), operation, host);
                 fail(result, mapped, status, e);

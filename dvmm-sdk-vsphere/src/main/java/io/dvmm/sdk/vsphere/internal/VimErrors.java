@@ -197,12 +197,21 @@ final class VimErrors {
         if (status == 502 || status == 503 || status == 504 || status == 429) {
             return new UnavailableException(method + ": HTTP " + status, ctx);
         }
-        return new ProtocolException(method + ": HTTP " + status + " is not a vim25 answer", ctx);
+        // A 500 that is no SOAP fault is a front end's error page (a load balancer, a restarting vpxd): transient.
+        return new ProtocolException(method + ": HTTP " + status + " is not a vim25 answer", ctx, status == 500, null);
     }
 
     /** A response that is not a vim25 answer: malformed, truncated or too large. */
     static HypervisorException protocol(String message, String method, String operation, Throwable cause) {
         return new ProtocolException(method + ": " + message, ctx(operation), cause);
+    }
+
+    /**
+     * An answer that does not parse: cut short or garbled on its way (a proxy, a dropped
+     * connection), so worth another try where repeating the request is harmless.
+     */
+    static HypervisorException garbled(String message, String method, String operation, Throwable cause) {
+        return new ProtocolException(method + ": " + message, ctx(operation), true, cause);
     }
 
     /**

@@ -22,6 +22,10 @@ import io.dvmm.sdk.spi.support.ProvisioningSteps;
 import io.dvmm.sdk.vsphere.internal.CloneSpecs.Placed;
 import io.dvmm.sdk.vsphere.internal.VimSession.Scope;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +43,8 @@ import java.util.concurrent.CompletableFuture;
  * instance per {@code createVm}: it remembers the clone task and what it read of the VM.
  */
 final class VsphereProvisioning implements ProvisioningSteps<VsphereProvisioning.Plan, ManagedObjectReference> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VsphereProvisioning.class);
 
     /** What a VM is read with during a create: what VmInfo needs, plus what the fix-ups look at. */
     private static final String[] CREATE_PROPS = concat(VmMapper.VM_PROPS, "config.tools.pendingCustomization", "config.annotation");
@@ -239,13 +245,27 @@ final class VsphereProvisioning implements ProvisioningSteps<VsphereProvisioning
     public CompletableFuture<Optional<ManagedObjectReference>> find(Plan plan, CreateAttempt<ManagedObjectReference> attempt,
                                                                     OperationRun run) {
         ManagedObjectReference task = cloneTask;
-        if (task != null) {
-            // The clone task is known: its outcome says whether it made the VM (waited for again if the first wait was cut short).
-            CompletableFuture<Object> known = cloneOutcome;
-            CompletableFuture<Object> outcome = settled(known) ? known : hv.tasks().await(task, run.operation(), run.deadline());
-            return outcome.handle((result, e) ->
-                    Optional.ofNullable(e == null && result instanceof ManagedObjectReference vm ? vm : null));
+        if (task == null) {
+            return byMarker(plan, attempt, run);
         }
+        // The clone task is known: its outcome says whether it made the VM (waited for again if the first wait was cut short).
+        CompletableFuture<Object> known = cloneOutcome;
+        CompletableFuture<Object> outcome = settled(known) ? known : hv.tasks().await(task, run.operation(), run.deadline());
+        return outcome.handle((result, e) -> {
+            if (e == null && result instanceof ManagedObjectReference vm) {
+                return CompletableFuture.completedFuture(Optional.of(vm));
+            }
+            if (e != null && !unknownOutcome(Futures.unwrap(e))) {
+                return CompletableFuture.completedFuture(Optional.<ManagedObjectReference>empty()); // the task failed: nothing made
+            }
+            // The task's outcome could not be read (the wait itself failed): look for the VM instead of assuming none.
+            return byMarker(plan, attempt, run);
+        }).thenCompose(f -> f);
+    }
+
+    /** {@code FindChild} in the target folder, then the marker in the VM's extraConfig: a VM of the name without it is not ours. */
+    private CompletableFuture<Optional<ManagedObjectReference>> byMarker(Plan plan, CreateAttempt<ManagedObjectReference> attempt,
+                                                                        OperationRun run) {
         Scope scope = VimTasks.scope(run);
         return hv.port().findChild(scope, plan.placed().folder(), plan.spec().name()).thenCompose(vm -> {
             if (vm == null) {
@@ -259,11 +279,17 @@ final class VsphereProvisioning implements ProvisioningSteps<VsphereProvisioning
                     }
                     throw new java.util.concurrent.CompletionException(cause);
                 }
-                // A VM of the name without this create's marker is someone else's (or not finished): not ours.
                 return CloneSpecs.hasMarker(props.get("config.extraConfig"), attempt.marker()) ? Optional.of(vm)
                         : Optional.<ManagedObjectReference>empty();
             });
         });
+    }
+
+    /** Whether an error of a task wait says nothing about the task (the wait was cut short, its answers lost or garbled). */
+    private static boolean unknownOutcome(Throwable e) {
+        return e instanceof io.dvmm.sdk.OperationTimeoutException || e instanceof io.dvmm.sdk.UnavailableException
+                || e instanceof io.dvmm.sdk.ProtocolException || e instanceof java.util.concurrent.CancellationException
+                || e instanceof NotFoundException;
     }
 
     /** Whether a task wait ended with the task's own outcome (not cut short by a cancel, a deadline or the connection). */
@@ -272,14 +298,14 @@ final class VsphereProvisioning implements ProvisioningSteps<VsphereProvisioning
             return false;
         }
         Throwable e = wait.handle((v, x) -> x == null ? null : Futures.unwrap(x)).join();
-        return e == null || !(e instanceof io.dvmm.sdk.OperationTimeoutException || e instanceof io.dvmm.sdk.UnavailableException
-                || e instanceof java.util.concurrent.CancellationException || e instanceof NotFoundException);
+        return e == null || !unknownOutcome(e);
     }
 
     @Override
     public CompletableFuture<Void> configure(Plan plan, ManagedObjectReference vm, OperationRun run) {
         Scope scope = VimTasks.scope(run);
-        return hv.retrieve(scope, vm, CREATE_PROPS).thenCompose(now -> {
+        // Convergent: every attempt reads the VM and applies only what is still missing.
+        return converge(run, 1, () -> hv.retrieve(scope, vm, CREATE_PROPS).thenCompose(now -> {
             seen = now;
             VirtualMachineConfigSpec fix = plan.specs().missingConfig(now);
             if (fix == null) {
@@ -287,18 +313,26 @@ final class VsphereProvisioning implements ProvisioningSteps<VsphereProvisioning
             }
             run.progress(10, "applying configuration the clone did not");
             return hv.tasks().run(run, s -> hv.port().reconfigVmTask(s, vm, fix)).thenApply(x -> null);
-        });
+        }));
     }
 
     @Override
     public CompletableFuture<Void> customize(Plan plan, ManagedObjectReference vm, OperationRun run) {
         CustomizationSpec customization = plan.specs().customization();
-        Object pending = seen.get("config.tools.pendingCustomization");
-        boolean applied = pending != null && !pending.toString().isEmpty();
-        if (customization == null || applied || poweredOn()) {
+        if (customization == null) {
             return CompletableFuture.completedFuture(null);
         }
-        return hv.tasks().run(run, s -> hv.port().customizeVmTask(s, vm, customization)).thenApply(x -> null);
+        Scope scope = VimTasks.scope(run);
+        int[] attempt = {0};
+        return converge(run, 1, () -> (attempt[0]++ == 0 ? CompletableFuture.completedFuture(seen)
+                : hv.retrieve(scope, vm, CREATE_PROPS).thenApply(now -> seen = now)).thenCompose(now -> {
+            Object pending = now.get("config.tools.pendingCustomization");
+            boolean applied = pending != null && !pending.toString().isEmpty();
+            if (applied || poweredOn()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            return hv.tasks().run(run, s -> hv.port().customizeVmTask(s, vm, customization)).thenApply(x -> null);
+        }));
     }
 
     private boolean poweredOn() {
@@ -307,10 +341,38 @@ final class VsphereProvisioning implements ProvisioningSteps<VsphereProvisioning
 
     @Override
     public CompletableFuture<Void> powerOn(Plan plan, ManagedObjectReference vm, OperationRun run) {
-        if (poweredOn()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return hv.tasks().run(run, s -> hv.port().powerOnVmTask(s, vm)).thenApply(x -> null);
+        Scope scope = VimTasks.scope(run);
+        int[] attempt = {0};
+        // The first attempt trusts what configure read; a retry after a lost answer reads the power state again.
+        return converge(run, 1, () -> (attempt[0]++ == 0 ? CompletableFuture.completedFuture(seen)
+                : hv.retrieve(scope, vm, CREATE_PROPS).thenApply(now -> seen = now)).thenCompose(now -> poweredOn()
+                ? CompletableFuture.completedFuture(null)
+                : hv.tasks().run(run, s -> hv.port().powerOnVmTask(s, vm)).thenApply(x -> null)));
+    }
+
+    /** Attempts of a convergent step, at most. */
+    private static final int STEP_ATTEMPTS = 3;
+
+    /**
+     * Runs a convergent step (one that reads the VM and does only what is still missing) again
+     * when an attempt's outcome is unknown (the answer to its task request was lost, late or
+     * garbled) or the VM was busy (a task the lost request started is still running), while the
+     * deadline allows.
+     */
+    private CompletableFuture<Void> converge(OperationRun run, int attempt, java.util.function.Supplier<CompletableFuture<Void>> step) {
+        return Futures.guard(step).handle((v, e) -> {
+            if (e == null) {
+                return CompletableFuture.<Void>completedFuture(null);
+            }
+            Throwable cause = Futures.unwrap(e);
+            boolean again = attempt < STEP_ATTEMPTS && !run.isCancelled() && !run.deadline().expired()
+                    && (unknownOutcome(cause) && !(cause instanceof NotFoundException) || cause instanceof io.dvmm.sdk.BusyException);
+            if (!again) {
+                return Futures.<Void>failed(cause);
+            }
+            LOG.debug("{}: a step's outcome is unknown ({}); reading the VM and trying again", run.operation(), cause.getMessage());
+            return run.sleep(Duration.ofMillis(250L * attempt)).thenCompose(x -> converge(run, attempt + 1, step));
+        }).thenCompose(f -> f);
     }
 
     @Override

@@ -419,7 +419,11 @@ type waitCollector struct {
 	dirty   map[types.ManagedObjectReference]bool
 	moved   bool // an object entered or left the inventory since the last calculation
 	version int
-	wake    chan struct{}
+	// given is the version of the last update set answered; a poll that names it acknowledges that
+	// set, a poll that names an older one says the answer was lost (vCenter then reports the changes
+	// since the older version again, so this collector rolls each filter back to what was acknowledged).
+	given string
+	wake  chan struct{}
 	cancel  chan struct{}
 }
 
@@ -429,7 +433,17 @@ type waitFilter struct {
 	pc *waitCollector
 	// sent holds what was last reported per object and path, as JSON (a copy: vcsim may change live values in place).
 	sent  map[types.ManagedObjectReference]map[string]string
+	acked map[types.ManagedObjectReference]map[string]string
 	fresh bool
+	redo  bool
+}
+
+func copySent(m map[types.ManagedObjectReference]map[string]string) map[types.ManagedObjectReference]map[string]string {
+	out := make(map[types.ManagedObjectReference]map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v // inner maps are replaced, never changed in place
+	}
+	return out
 }
 
 // Lock and Unlock opt the filter out of vcsim's per-object call lock.
@@ -491,7 +505,8 @@ func (wc *waitCollector) CreateFilter(ctx *simulator.Context, c *types.CreateFil
 			return body
 		}
 	}
-	f := &waitFilter{pc: wc, sent: map[types.ManagedObjectReference]map[string]string{}, fresh: true}
+	f := &waitFilter{pc: wc, sent: map[types.ManagedObjectReference]map[string]string{},
+		acked: map[types.ManagedObjectReference]map[string]string{}, fresh: true}
 	f.Self.Type = "PropertyFilter"
 	f.Spec = c.Spec
 	f.PartialUpdates = c.PartialUpdates
@@ -549,6 +564,20 @@ func (wc *waitCollector) WaitForUpdatesEx(ctx *simulator.Context, r *types.WaitF
 	default:
 	}
 	full := r.Version == ""
+	wc.mu.Lock()
+	for _, f := range wc.filters {
+		switch {
+		case full:
+			f.acked = map[types.ManagedObjectReference]map[string]string{}
+		case r.Version == wc.given:
+			f.acked = copySent(f.sent)
+		default:
+			// The update set after r.Version never arrived: report everything since r.Version again.
+			f.sent = copySent(f.acked)
+			f.redo = true
+		}
+	}
+	wc.mu.Unlock()
 	for {
 		if set := wc.calculate(ctx, full); set != nil {
 			body.Res = &types.WaitForUpdatesExResponse{Returnval: set}
@@ -580,7 +609,8 @@ func (wc *waitCollector) calculate(ctx *simulator.Context, full bool) *types.Upd
 	wc.moved = false
 	var todo []*waitFilter
 	for _, f := range wc.filters {
-		affected := full || f.fresh || (moved && len(f.sent) == 0)
+		affected := full || f.fresh || f.redo || (moved && len(f.sent) == 0)
+		f.redo = false
 		for ref := range f.sent {
 			if dirty[ref] {
 				affected = true
@@ -672,6 +702,7 @@ func (wc *waitCollector) calculate(ctx *simulator.Context, full bool) *types.Upd
 	wc.mu.Lock()
 	wc.version++
 	set.Version = strconv.Itoa(wc.version)
+	wc.given = set.Version
 	wc.mu.Unlock()
 	return set
 }
