@@ -96,6 +96,8 @@ public abstract class HypervisorContract {
 
     private final String prefix = "ct" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff)) + "-";
     private final AtomicInteger counter = new AtomicInteger();
+    /** Cases whose hook said the endpoint cannot show them: reported, never passed in silence. */
+    private final Set<String> notShown = java.util.Collections.synchronizedSet(new TreeSet<>());
     private Hypervisor hv;
 
     // ---- what a provider's test supplies
@@ -193,6 +195,28 @@ public abstract class HypervisorContract {
     @BeforeAll
     final void connectToEndpoint() {
         hv = Hypervisors.connect(config());
+    }
+
+    @AfterAll
+    final void reportWhatTheEndpointCannotShow() throws IOException {
+        StringBuilder report = new StringBuilder("Contract cases this endpoint cannot show (" + getClass().getSimpleName() + "): "
+                + (notShown.isEmpty() ? "none" : "") + "\n");
+        notShown.forEach(c -> report.append("  ").append(c).append('\n'));
+        Path out = Path.of("target", "contract-not-shown-" + getClass().getSimpleName() + ".txt");
+        if (Files.isDirectory(out.getParent())) {
+            Files.writeString(out, report);
+        }
+        System.out.print(report);
+    }
+
+    /**
+     * Records that a case's hook said this endpoint cannot show it, so the run reports it
+     * ({@code target/contract-not-shown-<test>.txt}) instead of passing it in silence.
+     *
+     * @param what the behaviour that was not exercised, and why
+     */
+    protected final void notShown(String what) {
+        notShown.add(what);
     }
 
     @AfterAll
@@ -784,6 +808,9 @@ public abstract class HypervisorContract {
     @Covers({"testConnection", "getVm", "createVm"})
     void errorsMapToOneClassEach() {
         HypervisorConfig tls = untrustedTlsConfig();
+        if (tls == null) {
+            notShown("an untrusted TLS certificate is an AuthenticationException (untrustedTlsConfig() is null)");
+        }
         if (tls != null) {
             long before = requestCount();
             try (Hypervisor untrusted = Hypervisors.connect(tls)) {
@@ -909,6 +936,9 @@ public abstract class HypervisorContract {
     void anAmbiguousNameIsRefusedWithItsCandidates() {
         String name = uniqueName("twin");
         List<VmId> twins = makeTwoVmsNamed(name);
+        if (twins.isEmpty()) {
+            notShown("findVm refuses a name two VMs share (makeTwoVmsNamed() made none)");
+        }
         if (!twins.isEmpty()) {
             ConflictException e = awaitFailure(ConflictException.class, hv.findVm(name));
             for (VmId id : twins) {
@@ -917,6 +947,9 @@ public abstract class HypervisorContract {
             twins.forEach(id -> await(hv.deleteVm(id)));
         }
         Placement ambiguous = ambiguousPlacement();
+        if (ambiguous == null) {
+            notShown("createVm refuses an ambiguous placement name with its candidates (ambiguousPlacement() is null)");
+        }
         if (ambiguous != null) {
             long before = requestCount();
             InvalidSpecException e = awaitFailure(InvalidSpecException.class,
@@ -979,6 +1012,7 @@ public abstract class HypervisorContract {
     void aRestrictedCredentialGetsPermissionDeniedNotNotFound() {
         HypervisorConfig restricted = restrictedConfig();
         if (restricted == null) {
+            notShown("a restricted credential gets PermissionDeniedException (restrictedConfig() is null)");
             return;
         }
         VmId hidden = vmHiddenFromRestrictedConfig();

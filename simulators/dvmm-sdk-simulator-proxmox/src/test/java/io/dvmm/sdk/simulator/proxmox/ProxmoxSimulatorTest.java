@@ -121,7 +121,14 @@ class ProxmoxSimulatorTest {
 
     @Test
     void cloneRunsAsATaskOnTheNamedNodeAndLocksTheNewVmUntilDone() throws Exception {
-        int id = freeId();
+        // Its own simulator with a slow clone: the lock is looked at while the task runs, on a loaded machine too.
+        try (ProxmoxSimulator slow = ProxmoxSimulator.builder().nodes(3).vms(20).taskDuration(Duration.ofSeconds(2)).build().start()) {
+            cloneLocksTheNewVmUntilDone(new SimHttp(slow));
+        }
+    }
+
+    private static void cloneLocksTheNewVmUntilDone(SimHttp http) throws Exception {
+        int id = http.get("/cluster/nextid").data().asInt();
         SimHttp.Reply r = http.post("/nodes/pve1/qemu/9000/clone", "newid=" + id + "&name=web-1&target=pve2&full=1&storage=local-lvm&pool=dvmm");
         assertThat(r.status()).isEqualTo(200);
         String upid = r.data().asText();
