@@ -17,12 +17,20 @@ import java.util.AbstractMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.apache.cxf.Bus;
 import org.apache.cxf.BusFactory;
 import org.apache.cxf.bus.CXFBusFactory;
 import org.apache.cxf.configuration.jsse.TLSClientParameters;
+import org.apache.cxf.endpoint.Client;
+import org.apache.cxf.endpoint.ClientLifeCycleListener;
+import org.apache.cxf.endpoint.ClientLifeCycleManager;
+import org.apache.cxf.endpoint.UpfrontConduitSelector;
+import org.apache.cxf.transport.Conduit;
 import org.apache.cxf.transport.http.HTTPConduit;
 import org.apache.cxf.transport.http.HTTPConduitConfigurer;
+import org.apache.cxf.transport.http.HTTPConduitFactory;
 import org.apache.cxf.transport.http.asyncclient.AsyncHTTPConduit;
 import org.apache.cxf.transport.http.asyncclient.AsyncHTTPConduitFactory;
 import org.apache.cxf.transports.http.configuration.HTTPClientPolicy;
@@ -41,6 +49,14 @@ import org.slf4j.LoggerFactory;
  * on every conduit the bus makes, whatever the path; the values handed to winrm4j's builder are the same, so its NTLM
  * path sets nothing different. Certificate checks are never turned off through winrm4j
  * ({@code disableCertificateChecks}): the insecure opt-in is {@link io.dvmm.sdk.TlsOptions#insecure()}, applied here.
+ *
+ * <p><b>NTLM over plain HTTP is sealed</b> (NTLM message encryption, {@code multipart/encrypted}), as Windows requires
+ * while AllowUnencrypted is off. NTLM's sealing keys, sequence numbers and RC4 states belong to one authenticated TCP
+ * connection and must see its messages in order, and winrm4j keeps them in the one credentials object of a client. So
+ * a sealed connection gives every shell a <em>channel</em> of its own: a winrm4j client (its own credentials) on a
+ * conduit factory of its own whose pool holds one TCP connection ({@link NtlmSealingConduit}). A shell runs one
+ * command at a time, so a channel's messages go one after the other over its one connection. Over HTTPS no sealing:
+ * TLS protects the messages, and one client serves every shell.
  */
 final class WinRmTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WinRmTransport.class);
@@ -49,10 +65,20 @@ final class WinRmTransport implements AutoCloseable {
 
     private final Bus bus;
     private final WinRmClientContext context;
+    /** The client of every shell; {@code null} when sealed (a client per shell). */
     private final WinRmClient client;
+    private final Supplier<WinRmClientBuilder> builders;
     private final URI url;
     private final boolean https;
+    private final boolean sealed;
     private final String scheme;
+    private final Map<ShellCommand, Channel> channels = new ConcurrentHashMap<>();
+    /** The CXF client winrm4j made last on this thread (its client lifecycle event). */
+    private final ThreadLocal<Client> madeHere = new ThreadLocal<>();
+
+    /** A sealed shell's own winrm4j client, the CXF client under it and its one-connection conduit factory. */
+    private record Channel(WinRmClient winrm, Client cxf, NtlmSealingConduit.Factory sealing) {
+    }
 
     /** The shell environment: per thread, so that a command whose argument travels in it opens its own shell. */
     private static final class ThreadEnvironment extends AbstractMap<String, String> {
@@ -89,15 +115,20 @@ final class WinRmTransport implements AutoCloseable {
             throw new InvalidSpecException("credentials", "Hyper-V needs Credentials.password(user, password): user, "
                     + "DOMAIN\\user or user@domain", ctx);
         }
-        if (!https && !allowUnencryptedHttp) {
-            throw new InvalidSpecException("endpoint", "plain HTTP sends every command (and, with Basic, the password) in "
-                    + "the clear: use HTTPS (port 5986) or set " + HyperVProvider.ALLOW_UNENCRYPTED_HTTP + "=true. NTLM "
-                    + "message encryption is not available: winrm4j 0.12.3's encrypting conduit does not link against CXF 3.6", ctx);
+        boolean ntlm = scheme.equals("ntlm");
+        this.sealed = !https && ntlm;
+        if (!https && !ntlm && !allowUnencryptedHttp) {
+            throw new InvalidSpecException("endpoint", "plain HTTP with Basic authentication sends every command and the "
+                    + "password in the clear: use HTTPS (port 5986), NTLM (" + HyperVProvider.AUTH + "=ntlm, whose message "
+                    + "encryption protects plain HTTP), or set " + HyperVProvider.ALLOW_UNENCRYPTED_HTTP + "=true", ctx);
         }
-        if (!https) {
-            LOG.warn("Hyper-V connection to {} uses plain HTTP by explicit opt-in ({}): every command{} travels unencrypted "
-                    + "(the host needs AllowUnencrypted=true).", host, HyperVProvider.ALLOW_UNENCRYPTED_HTTP,
-                    scheme.equals("basic") ? " and the password" : "");
+        if (!https && !ntlm) {
+            LOG.warn("Hyper-V connection to {} uses plain HTTP without encryption by explicit opt-in ({}): every command "
+                    + "and the password travel in the clear (the host needs AllowUnencrypted=true).", host,
+                    HyperVProvider.ALLOW_UNENCRYPTED_HTTP);
+        }
+        if (sealed) {
+            NtlmSealingConduit.check();
         }
         this.url = URI.create((https ? "https" : "http") + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/wsman");
 
@@ -113,7 +144,17 @@ final class WinRmTransport implements AutoCloseable {
         TLSClientParameters tlsParams = tls;
         HTTPConduitConfigurer configurer = (name, address, conduit) -> configure(conduit, tlsParams, connectMs, receiveMs);
 
-        Thread thread = Thread.currentThread();
+        String principal = creds.principal().orElseThrow();
+        String dom = null;
+        int slash = principal.indexOf('\\');
+        if (slash > 0 && ntlm) {
+            dom = principal.substring(0, slash);
+            principal = principal.substring(slash + 1);
+        }
+        String u = principal;
+        String d = dom;
+        String pw = creds.secret().orElseThrow();
+
         Bus previousThreadBus = BusFactory.getThreadDefaultBus(false);
         Bus previousDefault = BusFactory.getDefaultBus(false);
         this.bus = new CXFBusFactory().createBus();
@@ -125,18 +166,22 @@ final class WinRmTransport implements AutoCloseable {
         bus.getProperties().put(AsyncHTTPConduit.USE_ASYNC, Boolean.TRUE);
         bus.getProperties().put(AsyncHTTPConduitFactory.USE_POLICY, AsyncHTTPConduitFactory.UseAsyncPolicy.ALWAYS);
         bus.setExtension(configurer, HTTPConduitConfigurer.class);
+        bus.getExtension(ClientLifeCycleManager.class).registerListener(new ClientLifeCycleListener() {
+            @Override
+            public void clientCreated(Client made) {
+                madeHere.set(made);
+            }
+
+            @Override
+            public void clientDestroyed(Client gone) {
+                // nothing kept
+            }
+        });
         this.context = WinRmClientContext.newInstance(bus);
 
-        String user = creds.principal().orElseThrow();
-        String domain = null;
-        int slash = user.indexOf('\\');
-        if (slash > 0 && scheme.equals("ntlm")) {
-            domain = user.substring(0, slash);
-            user = user.substring(slash + 1);
-        }
-        WinRmClientBuilder b = WinRmClient.builder(url.toString())
-                .authenticationScheme(scheme.equals("basic") ? AuthSchemes.BASIC : AuthSchemes.NTLM)
-                .credentials(domain, user, creds.secret().orElseThrow())
+        this.builders = () -> WinRmClient.builder(url.toString())
+                .authenticationScheme(ntlm ? AuthSchemes.NTLM : AuthSchemes.BASIC)
+                .credentials(d, u, pw)
                 .context(context)
                 .locale(Locale.US)
                 .operationTimeout(operationTimeout.toMillis())
@@ -145,23 +190,52 @@ final class WinRmTransport implements AutoCloseable {
                 .receiveTimeout(receiveMs)
                 // the SDK's CallPolicy is the one retry path; winrm4j's would sleep 5 s and resend Create/Receive
                 .failureRetryPolicy(WinRmClientBuilder.simpleCounterRetryPolicy(0))
-                .environment(environment);
-        // winrm4j's NTLM sealing lives in a conduit subclass built against CXF 3.3 (CXFHttpRequest.setOutputStream took
-        // an AsyncWrappedOutputStream; CXF 3.6 takes its base class): it fails with NoSuchMethodError on the first
-        // request, so payload encryption stays off and TLS protects the messages.
-        b.payloadEncryptionMode(PayloadEncryptionMode.OFF);
-        WinRmClient c;
-        try {
-            c = b.build();
-        } catch (RuntimeException e) {
-            shutdownBus();
-            throw e;
-        } finally {
-            if (Thread.currentThread() == thread) {
-                BusFactory.setThreadDefaultBus(previousThreadBus);
+                .environment(environment)
+                // Over HTTPS TLS protects the messages; sealing on top of it would only cost.
+                .payloadEncryptionMode(sealed ? PayloadEncryptionMode.REQUIRED : PayloadEncryptionMode.OFF);
+        WinRmClient c = null;
+        if (!sealed) {
+            try {
+                c = build().winrm();
+            } catch (RuntimeException e) {
+                shutdownBus();
+                throw e;
             }
         }
         this.client = c;
+    }
+
+    /** Builds a winrm4j client on this connection's bus (winrm4j sets the thread's default bus while it does). */
+    private Channel build() {
+        Bus previous = BusFactory.getThreadDefaultBus(false);
+        madeHere.remove();
+        try {
+            WinRmClient w = builders.get().build();
+            Client cxf = madeHere.get();
+            NtlmSealingConduit.Factory factory = null;
+            if (sealed) {
+                if (cxf == null) {
+                    w.close();
+                    throw new IllegalStateException("winrm4j made no CXF client on this connection's bus");
+                }
+                factory = new NtlmSealingConduit.Factory();
+                seal(cxf, factory);
+            }
+            return new Channel(w, cxf, factory);
+        } finally {
+            madeHere.remove();
+            BusFactory.setThreadDefaultBus(previous);
+        }
+    }
+
+    /** Puts {@link NtlmSealingConduit} under a client winrm4j built for sealing, in place of its own (see there). */
+    private static void seal(Client cxf, NtlmSealingConduit.Factory factory) {
+        cxf.getEndpoint().getEndpointInfo().setProperty(HTTPConduitFactory.class.getName(), factory);
+        Conduit winrm4jConduit = cxf.getConduit();
+        UpfrontConduitSelector selector = new UpfrontConduitSelector();
+        selector.setEndpoint(cxf.getEndpoint());
+        cxf.setConduitSelector(selector);
+        winrm4jConduit.close();
     }
 
     /** What every conduit of this connection's bus gets, on the Basic and the NTLM path alike. */
@@ -188,6 +262,11 @@ final class WinRmTransport implements AutoCloseable {
         return https;
     }
 
+    /** @return whether messages are sealed with NTLM (plain HTTP) */
+    boolean sealed() {
+        return sealed;
+    }
+
     /**
      * Opens a shell (one WS-Man Create); blocks.
      *
@@ -197,7 +276,18 @@ final class WinRmTransport implements AutoCloseable {
     ShellCommand openShell(Map<String, String> env) {
         environment.current.set(env);
         try {
-            return client.createShell();
+            if (!sealed) {
+                return client.createShell();
+            }
+            Channel channel = build();
+            try {
+                ShellCommand shell = channel.winrm().createShell();
+                channels.put(shell, channel);
+                return shell;
+            } catch (RuntimeException | Error e) {
+                close(channel);
+                throw e;
+            }
         } finally {
             environment.current.remove();
         }
@@ -209,13 +299,32 @@ final class WinRmTransport implements AutoCloseable {
             shell.close();
         } catch (RuntimeException e) {
             LOG.debug("closing a WinRM shell failed: {}", HyperVErrors.brief(e));
+        } finally {
+            Channel channel = channels.remove(shell);
+            if (channel != null) {
+                close(channel);
+            }
+        }
+    }
+
+    private static void close(Channel channel) {
+        try {
+            channel.winrm().close();
+            channel.cxf().destroy();
+            channel.sealing().shutdown();
+        } catch (RuntimeException e) {
+            LOG.debug("closing a sealed WinRM channel failed: {}", HyperVErrors.brief(e));
         }
     }
 
     @Override
     public void close() {
         try {
-            client.close();
+            if (client != null) {
+                client.close();
+            }
+            channels.values().forEach(WinRmTransport::close);
+            channels.clear();
         } finally {
             shutdownBus();
         }
