@@ -553,11 +553,13 @@ final class HyperVProvisioning implements ProvisioningSteps<HyperVProvisioning.P
                         })).thenApply(x -> null);
     }
 
-    /** The VM as the last step's script reported it (every script answers with the VM), else read now. */
+    /**
+     * The VM as the last step's script reported it, when that answer holds the disks' sizes ({@code start} and
+     * {@code guest-ips} do, as {@code get-vm}): a create that powers on costs no read after it. Else read now.
+     */
     @Override
     public CompletableFuture<VmInfo> readBack(Plan plan, Made m, OperationRun run) {
         HyperVWire.Vm latest = plan.latest;
-        // Only get-vm reports the disks' sizes: the shape other scripts answer with would read back 0 GiB disks.
         if (latest != null && m.id().equals(latest.id()) && !latest.vhds().isEmpty()) {
             return CompletableFuture.completedFuture(hv.info(latest));
         }
