@@ -62,6 +62,8 @@ final class WinRmTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WinRmTransport.class);
     static final int HTTPS_PORT = 5986;
     static final int HTTP_PORT = 5985;
+    /** How much later than the read timeout CXF gives up on an answer. */
+    static final long RECEIVE_SLACK_MILLIS = 1000;
 
     private final Bus bus;
     private final WinRmClientContext context;
@@ -140,7 +142,10 @@ final class WinRmTransport implements AutoCloseable {
             tls.setDisableCNCheck(!m.verifyHostname());
         }
         long connectMs = Math.max(1, config.connectTimeout().toMillis());
-        long receiveMs = Math.max(1, config.readTimeout().toMillis());
+        // The attempt's own timer (HyperVClient, at the read timeout or the deadline) decides when an answer is late; CXF's
+        // receive timeout is only the safety net behind it, a little later, so that a late answer is always the same
+        // error (OperationTimeoutException, never repeated) rather than whichever of the two fired first.
+        long receiveMs = Math.max(1, config.readTimeout().toMillis()) + RECEIVE_SLACK_MILLIS;
         TLSClientParameters tlsParams = tls;
         HTTPConduitConfigurer configurer = (name, address, conduit) -> configure(conduit, tlsParams, connectMs, receiveMs);
 
