@@ -71,7 +71,8 @@ public final class HyperVHypervisor extends AbstractHypervisor {
         // The WS-Man OperationTimeout (the host's long poll of one Receive) stays within the read timeout, and at most 30 s.
         Duration operationTimeout = Duration.ofMillis(Math.max(1000, Math.min(30_000, read.toMillis() / 2)));
         WinRmTransport transport = new WinRmTransport(config, props.string(HyperVProvider.AUTH),
-                props.string(HyperVProvider.TRANSPORT), props.flag(HyperVProvider.ALLOW_UNENCRYPTED_HTTP), operationTimeout);
+                props.string(HyperVProvider.TRANSPORT), props.flag(HyperVProvider.ALLOW_UNENCRYPTED_HTTP), operationTimeout,
+                (int) props.number(HyperVProvider.SHELLS));
         this.client = new HyperVClient(config, transport, (int) props.number(HyperVProvider.SHELLS),
                 Duration.ofSeconds(props.number(HyperVProvider.SHELL_IDLE_SECONDS)), calls, executor, scheduler);
         this.families = props.list(HyperVProvider.IP_FAMILIES).isEmpty() ? List.of("ipv4", "ipv6") : props.list(HyperVProvider.IP_FAMILIES);

@@ -14,6 +14,9 @@ import io.dvmm.sdk.spi.support.TlsSupport;
 import java.net.URI;
 import java.time.Duration;
 import java.util.AbstractMap;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -55,8 +58,8 @@ import org.slf4j.LoggerFactory;
  * connection and must see its messages in order, and winrm4j keeps them in the one credentials object of a client. So
  * a sealed connection gives every shell a <em>channel</em> of its own: a winrm4j client (its own credentials) on a
  * conduit factory of its own whose pool holds one TCP connection ({@link NtlmSealingConduit}). A shell runs one
- * command at a time, so a channel's messages go one after the other over its one connection. Over HTTPS no sealing:
- * TLS protects the messages, and one client serves every shell.
+ * command at a time, so a channel's messages go one after the other over its one connection; a channel whose shell
+ * closed serves the next shell. Over HTTPS no sealing: TLS protects the messages, and one client serves every shell.
  */
 final class WinRmTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WinRmTransport.class);
@@ -75,6 +78,10 @@ final class WinRmTransport implements AutoCloseable {
     private final boolean sealed;
     private final String scheme;
     private final Map<ShellCommand, Channel> channels = new ConcurrentHashMap<>();
+    /** Sealed channels whose shell was closed, kept (with their authenticated connection) for the next shell. */
+    private final Deque<Channel> idleChannels = new ArrayDeque<>();
+    private final int maxIdleChannels;
+    private boolean closed;
     /** The CXF client winrm4j made last on this thread (its client lifecycle event). */
     private final ThreadLocal<Client> madeHere = new ThreadLocal<>();
 
@@ -94,8 +101,10 @@ final class WinRmTransport implements AutoCloseable {
 
     private final ThreadEnvironment environment = new ThreadEnvironment();
 
-    WinRmTransport(HypervisorConfig config, String auth, String transport, boolean allowUnencryptedHttp, Duration operationTimeout) {
+    WinRmTransport(HypervisorConfig config, String auth, String transport, boolean allowUnencryptedHttp, Duration operationTimeout,
+                   int shells) {
         ErrorContext ctx = ErrorContext.of(HyperVProvider.TYPE, "connect");
+        this.maxIdleChannels = shells;
         URI endpoint = config.endpoint();
         String host = endpoint.getHost();
         if (host == null || host.isBlank()) {
@@ -284,7 +293,13 @@ final class WinRmTransport implements AutoCloseable {
             if (!sealed) {
                 return client.createShell();
             }
-            Channel channel = build();
+            Channel channel;
+            synchronized (idleChannels) {
+                channel = idleChannels.poll();
+            }
+            if (channel == null) {
+                channel = build();
+            }
             try {
                 ShellCommand shell = channel.winrm().createShell();
                 channels.put(shell, channel);
@@ -300,16 +315,33 @@ final class WinRmTransport implements AutoCloseable {
 
     /** Deletes a shell (one WS-Man Delete; "shell not found" counts as deleted); blocks; never throws. */
     void closeShell(ShellCommand shell) {
+        boolean deleted = false;
         try {
             shell.close();
+            deleted = true;
         } catch (RuntimeException e) {
             LOG.debug("closing a WinRM shell failed: {}", HyperVErrors.brief(e));
         } finally {
             Channel channel = channels.remove(shell);
             if (channel != null) {
-                close(channel);
+                keepOrClose(channel, deleted);
             }
         }
+    }
+
+    /**
+     * A sealed channel whose shell is closed serves the next shell (its client built, its connection authenticated:
+     * no WSDL model to build and no NTLM handshake), up to as many as there are shells; one whose Delete failed may
+     * have a broken connection and is closed.
+     */
+    private void keepOrClose(Channel channel, boolean healthy) {
+        synchronized (idleChannels) {
+            if (healthy && !closed && idleChannels.size() < maxIdleChannels) {
+                idleChannels.push(channel);
+                return;
+            }
+        }
+        close(channel);
     }
 
     private static void close(Channel channel) {
@@ -328,6 +360,13 @@ final class WinRmTransport implements AutoCloseable {
             if (client != null) {
                 client.close();
             }
+            List<Channel> idle;
+            synchronized (idleChannels) {
+                closed = true;
+                idle = List.copyOf(idleChannels);
+                idleChannels.clear();
+            }
+            idle.forEach(WinRmTransport::close);
             channels.values().forEach(WinRmTransport::close);
             channels.clear();
         } finally {
