@@ -68,10 +68,9 @@ public final class HyperVProvider implements HypervisorProvider {
                             + "(5986 when the URI names none).")
                     .build(),
             ProviderProperty.builder(ALLOW_UNENCRYPTED_HTTP, ProviderProperty.Type.BOOLEAN).defaultValue("false")
-                    .description("Allows plain HTTP (hyperv://host:5985, or hyperv.transport=http): commands, and with Basic "
-                            + "the password, travel unencrypted (the host needs AllowUnencrypted=true); every connection made "
-                            + "so logs a WARN. NTLM message encryption is not available (winrm4j's encrypting conduit does not "
-                            + "link against CXF 3.6).")
+                    .description("Allows Basic authentication over plain HTTP (hyperv://host:5985, or hyperv.transport=http): "
+                            + "commands and the password travel unencrypted (the host needs AllowUnencrypted=true); every "
+                            + "connection made so logs a WARN. Not needed for NTLM, whose message encryption protects plain HTTP.")
                     .build(),
             ProviderProperty.builder(VM_ROOT, ProviderProperty.Type.STRING)
                     .description("The folder on the host in which the SDK makes one folder per VM it creates (its disks, "

@@ -12,9 +12,10 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 
 /**
- * The whole contract suite against the WinRM simulator over HTTPS with its certificate pinned, Basic authentication (NTLM against the simulator: see the module README), fed the
- * provider's own scripts. After the run, no request may have broken a WS-Management rule or sent a script that is not
- * one of the provider's with only its argument filled in.
+ * The whole contract suite against the WinRM simulator over HTTPS with its certificate pinned, Basic authentication,
+ * fed the provider's own scripts ({@link HyperVSealedNtlmContractTest} runs it again with NTLM message encryption over
+ * plain HTTP). After the run, no request may have broken a WS-Management rule or sent a script that is not one of the
+ * provider's with only its argument filled in.
  */
 class HyperVContractTest extends HypervisorContract {
 
@@ -23,15 +24,24 @@ class HyperVContractTest extends HypervisorContract {
                 HyperVScript::template)));
     }
 
-    private final HyperVSimulator sim = HyperVSimulator.builder().scripts(catalog()).basic(true).build().start();
+    final HyperVSimulator sim = simulator().build().start();
+
+    /** @return the simulator this suite runs against (called once, while the instance is made) */
+    HyperVSimulator.Builder simulator() {
+        return HyperVSimulator.builder().scripts(catalog()).basic(true);
+    }
+
+    /** @return the connection's transport and authentication */
+    HypervisorConfig.Builder transport(HypervisorConfig.Builder b) {
+        return b.tls(TlsOptions.pinSha256(sim.certificateSha256())).property(HyperVProvider.AUTH, "basic");
+    }
 
     @Override
     protected HypervisorConfig config() {
-        return HypervisorConfig.builder(sim.sdkUri()).credentials(Credentials.password(sim.username(), sim.password()))
-                .tls(TlsOptions.pinSha256(sim.certificateSha256()))
+        return transport(HypervisorConfig.builder(sim.sdkUri()).credentials(Credentials.password(sim.username(), sim.password())))
                 .property(HyperVProvider.TEMPLATES_PATH, HyperVSimulator.TEMPLATES_FOLDER)
                 .property(HyperVProvider.VM_ROOT, HyperVSimulator.VM_ROOT)
-                .property(HyperVProvider.AUTH, "basic").property(HyperVProvider.POLL_INITIAL, "50").property(HyperVProvider.POLL_MAX, "300")
+                .property(HyperVProvider.POLL_INITIAL, "50").property(HyperVProvider.POLL_MAX, "300")
                 .build();
     }
 

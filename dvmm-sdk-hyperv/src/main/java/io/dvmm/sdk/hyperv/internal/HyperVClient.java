@@ -27,6 +27,7 @@ import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -35,6 +36,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -44,9 +46,10 @@ import org.slf4j.LoggerFactory;
  * The wire: one script of {@link HyperVScript} with its arguments becomes one command on a pooled WinRM shell
  * ({@link ShellPool}, {@link WinRmTransport}), and its one {@code @@HVSDK@@} result line becomes the script's
  * {@code data} or the SDK's error ({@link HyperVErrors}). Every command goes through the connection's
- * {@link CallPolicy}: read-only scripts may be retried on transient errors, the others only when they provably never
- * left. The one resend rule of its own: a command refused with "shell not found" (the host reaped an idle shell) is
- * sent once more on a new shell, which is safe because the refused command never ran.
+ * {@link CallPolicy}: scripts that may run twice (read-only ones, and a few whose second run changes nothing) are
+ * retried on transient errors, the others only when they provably never left, or after {@link #confirmed looking}
+ * that they did not take effect. The one resend rule of its own: a command refused with "shell not found" (the host
+ * reaped an idle shell) is sent once more on a new shell, which is safe because the refused command never ran.
  *
  * <p>Deadlines are enforced here, in Java: the blocking winrm4j call runs on the SDK's bounded executor and the
  * caller's future fails when the attempt's time is up, whatever the host does (a command already running on the host
@@ -60,10 +63,15 @@ final class HyperVClient implements AutoCloseable {
     /** Windows' limit on one environment variable, in characters. */
     static final int ENVIRONMENT_LIMIT = 32_767;
     private static final int STDERR_KEPT = 16 * 1024;
-    /** Scripts that change nothing, so that repeating one is harmless. */
-    private static final Set<HyperVScript> READ_ONLY = EnumSet.of(HyperVScript.TEST_CONNECTION, HyperVScript.INVENTORY,
+    /**
+     * Scripts that may be sent again after an answer was lost, because a second run after a first that took effect
+     * changes nothing more: the read-only ones, a chunk of {@code copy-file} (written once at its offset) and
+     * {@code reconfigure} (adapters by name, values set again). Others settle a lost answer by looking first
+     * ({@link #confirmed}).
+     */
+    private static final Set<HyperVScript> REPEATABLE = EnumSet.of(HyperVScript.TEST_CONNECTION, HyperVScript.INVENTORY,
             HyperVScript.LIST_VMS, HyperVScript.GET_VM, HyperVScript.FIND_VM, HyperVScript.GUEST_IPS,
-            HyperVScript.CHECKPOINT_LIST);
+            HyperVScript.CHECKPOINT_LIST, HyperVScript.COPY_FILE, HyperVScript.RECONFIGURE);
     /** Scripts whose answer may be as large as a listing. */
     private static final Set<HyperVScript> LISTINGS = EnumSet.of(HyperVScript.INVENTORY, HyperVScript.LIST_VMS,
             HyperVScript.FIND_VM, HyperVScript.CHECKPOINT_LIST);
@@ -142,9 +150,46 @@ final class HyperVClient implements AutoCloseable {
         }
         long limit = LISTINGS.contains(script) ? maxListingBytes : maxResponseBytes;
         String command = commandLine;
-        return calls.call(operation, READ_ONLY.contains(script), deadline,
+        return calls.call(operation, REPEATABLE.contains(script), deadline,
                 timeout -> attempt(ctx, script, command, env, limit, timeout))
                 .thenApply(o -> result(ctx, script, o.exitCode(), o.stdout(), o.stderr(), type, field));
+    }
+
+    /**
+     * Runs a script that is not simply sent again after a lost answer, and settles an unknown outcome by looking
+     * (architecture: a non-idempotent call is repeated only after checking that it did not take effect). When the
+     * command may or may not have run ({@link HyperVErrors#outcomeUnknown}), {@code check} reads what the host shows:
+     * a value when the command took effect (the call completes with it), empty when it did not; then, if
+     * {@code sendAgain}, the command is sent once more and its outcome is final, else the first failure stands.
+     *
+     * @param check reads whether the command took effect
+     * @param sendAgain whether a command proven not to have taken effect is sent again
+     * @return the data, the check's value, or the failure
+     */
+    <T> CompletableFuture<T> confirmed(String operation, HyperVScript script, Map<String, ?> arguments, Deadline deadline,
+                                       Class<T> type, String field, Supplier<CompletableFuture<Optional<T>>> check,
+                                       boolean sendAgain) {
+        return run(operation, script, arguments, deadline, type, field).exceptionallyCompose(e -> {
+            Throwable error = Futures.unwrap(e);
+            if (!HyperVErrors.outcomeUnknown(error)) {
+                return Futures.failed(error);
+            }
+            LOG.debug("{}: the outcome of {} is unknown ({}); looking", operation, script.operation(), HyperVErrors.brief(error));
+            return Futures.guard(check).handle((found, checkError) -> {
+                if (checkError != null) {
+                    error.addSuppressed(Futures.unwrap(checkError));
+                    return Futures.<T>failed(error);
+                }
+                if (found.isPresent()) {
+                    return CompletableFuture.completedFuture(found.get());
+                }
+                if (!sendAgain) {
+                    return Futures.<T>failed(error);
+                }
+                LOG.debug("{}: {} did not take effect; sending it once more", operation, script.operation());
+                return run(operation, script, arguments, deadline, type, field);
+            }).thenCompose(f -> f);
+        });
     }
 
     /** One attempt: a shell, then the command on the executor; the future fails at {@code timeout} in any case. */

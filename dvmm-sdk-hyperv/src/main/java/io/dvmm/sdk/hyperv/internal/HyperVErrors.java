@@ -218,6 +218,19 @@ final class HyperVErrors {
         return root.getClass().getSimpleName() + (m == null ? "" : ": " + m);
     }
 
+    /**
+     * @param error a command's failure
+     * @return whether the command may or may not have run: its answer lost, late, cut off or garbled, or its request
+     *         lost on the way (anything but the script's own answer, the host's refusal, or a connection refused)
+     */
+    static boolean outcomeUnknown(Throwable error) {
+        Throwable t = io.dvmm.sdk.spi.support.Futures.unwrap(error);
+        if (io.dvmm.sdk.spi.support.CallPolicy.neverSent(t)) {
+            return false;
+        }
+        return t instanceof UnavailableException || t instanceof ProtocolException || t instanceof OperationTimeoutException;
+    }
+
     /** @return whether a failure is the shell-not-found fault, after which a command may be sent once more on a new shell */
     static boolean shellGone(Throwable error) {
         return SHELL_NOT_FOUND.equals(faultCode(error));

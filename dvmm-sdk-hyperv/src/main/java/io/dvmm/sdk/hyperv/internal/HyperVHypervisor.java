@@ -71,7 +71,8 @@ public final class HyperVHypervisor extends AbstractHypervisor {
         // The WS-Man OperationTimeout (the host's long poll of one Receive) stays within the read timeout, and at most 30 s.
         Duration operationTimeout = Duration.ofMillis(Math.max(1000, Math.min(30_000, read.toMillis() / 2)));
         WinRmTransport transport = new WinRmTransport(config, props.string(HyperVProvider.AUTH),
-                props.string(HyperVProvider.TRANSPORT), props.flag(HyperVProvider.ALLOW_UNENCRYPTED_HTTP), operationTimeout);
+                props.string(HyperVProvider.TRANSPORT), props.flag(HyperVProvider.ALLOW_UNENCRYPTED_HTTP), operationTimeout,
+                (int) props.number(HyperVProvider.SHELLS));
         this.client = new HyperVClient(config, transport, (int) props.number(HyperVProvider.SHELLS),
                 Duration.ofSeconds(props.number(HyperVProvider.SHELL_IDLE_SECONDS)), calls, executor, scheduler);
         this.families = props.list(HyperVProvider.IP_FAMILIES).isEmpty() ? List.of("ipv4", "ipv6") : props.list(HyperVProvider.IP_FAMILIES);
@@ -317,8 +318,15 @@ public final class HyperVHypervisor extends AbstractHypervisor {
                 args.put("memBytes", mib * HyperVMapper.MIB);
             }
             run.stage(Stage.RECONFIGURE, 0, 99, "changing CPU and memory of VM " + id);
-            return client.run("reconfigureVm", HyperVScript.SET_CPU_MEMORY, args, run.deadline(), HyperVWire.Vm.class,
-                    change.cpuCount().isPresent() ? "cpuCount" : "memoryMiB").thenApply(this::info);
+            // A lost answer: the VM already as asked is the change made; otherwise it is sent again (setting the same
+            // values twice changes nothing more).
+            return client.confirmed("reconfigureVm", HyperVScript.SET_CPU_MEMORY, args, run.deadline(), HyperVWire.Vm.class,
+                    change.cpuCount().isPresent() ? "cpuCount" : "memoryMiB",
+                    () -> details("reconfigureVm", id, run.deadline()).thenApply(vm -> Optional.ofNullable(
+                            (change.cpuCount().isEmpty() || Integer.valueOf(change.cpuCount().getAsInt()).equals(vm.cpu()))
+                            && (change.memoryMiB().isEmpty() || Long.valueOf(change.memoryMiB().getAsLong() * HyperVMapper.MIB)
+                                    .equals(vm.memStartup())) ? vm : null)),
+                    true).thenApply(this::info);
         });
     }
 
@@ -360,7 +368,11 @@ public final class HyperVHypervisor extends AbstractHypervisor {
             if (root == null) {
                 return CompletableFuture.completedFuture(false);
             }
-            return script(operation, HyperVScript.DELETE, Map.of("id", id.value(), "ownedRoot", root), deadline, HyperVWire.Deleted.class)
+            // A lost answer: a VM no longer there was removed by this request; one still there is sent the delete again.
+            return client.confirmed(operation, HyperVScript.DELETE, Map.of("id", id.value(), "ownedRoot", root), deadline,
+                            HyperVWire.Deleted.class, null, () -> script(operation, HyperVScript.GET_VM, Map.of("id", id.value()),
+                                    deadline, HyperVWire.Vm.class).thenApply(vm -> Optional.ofNullable(vm == null
+                                    ? new HyperVWire.Deleted(List.of()) : null)), true)
                     .thenApply(d -> true)
                     .exceptionallyCompose(e -> Futures.unwrap(e) instanceof NotFoundException
                             ? CompletableFuture.completedFuture(false) : CompletableFuture.failedFuture(Futures.unwrap(e)));
@@ -403,7 +415,14 @@ public final class HyperVHypervisor extends AbstractHypervisor {
                     args.put("id", id.value());
                     args.put("name", snapshot.name());
                     args.put("type", snapshot.includeMemory() ? "Standard" : "Production");
-                    return script("createSnapshot", HyperVScript.CHECKPOINT_CREATE, args, run.deadline(), HyperVWire.Checkpoint.class)
+                    Set<String> before = new java.util.HashSet<>();
+                    list.checkpoints().forEach(c -> before.add(c.id()));
+                    // A lost answer: a new checkpoint of this name is the one this request took; none, and the call fails
+                    // with nothing made (it is not sent again: one taken late would be a second of the name).
+                    return client.confirmed("createSnapshot", HyperVScript.CHECKPOINT_CREATE, args, run.deadline(),
+                                    HyperVWire.Checkpoint.class, null, () -> checkpoints("createSnapshot", id, run.deadline())
+                                            .thenApply(now -> now.checkpoints().stream().filter(c -> snapshot.name().equals(c.name())
+                                                    && !before.contains(c.id())).findFirst()), false)
                             .thenApply(c -> {
                                 Map<String, HyperVWire.Checkpoint> byId = new HashMap<>();
                                 list.checkpoints().forEach(x -> byId.put(x.id(), x));

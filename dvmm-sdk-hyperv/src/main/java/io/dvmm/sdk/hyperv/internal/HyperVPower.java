@@ -12,6 +12,7 @@ import io.dvmm.sdk.spi.support.PowerSteps;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -19,7 +20,8 @@ import java.util.concurrent.CompletableFuture;
  * {@code save} (suspend), {@code resume}, {@code restart} (a guest reboot through the shutdown integration service,
  * else a reset), and a guest shutdown: {@code shutdown} asks the integration service and returns at once, then
  * {@code get-vm} is polled until the VM is off or the grace has passed. Every script answers with the VM, so the
- * state after a step is known without another read.
+ * state after a step is known without another read. A step whose answer was lost is settled by reading the VM
+ * (see {@code confirmedStep}).
  */
 final class HyperVPower implements PowerSteps<HyperVPower.Target> {
 
@@ -56,13 +58,34 @@ final class HyperVPower implements PowerSteps<HyperVPower.Target> {
         return hv.client.run(run.operation(), script, args, run.deadline(), HyperVWire.Vm.class, null).thenAccept(after -> vm.after = after);
     }
 
+    /**
+     * A step whose lost answer is settled by looking: the VM is read until it is between no states, and a VM in one
+     * of {@code reached} counts as the step taken; otherwise the step is sent once more (every such step does nothing
+     * to a VM already where it leads, but Hyper-V refuses one while the VM is between states, so it is not simply
+     * repeated).
+     */
+    private CompletableFuture<Void> confirmedStep(Target vm, HyperVScript script, Map<String, Object> args, OperationRun run,
+                                                  Set<String> reached) {
+        run.check();
+        return hv.client.confirmed(run.operation(), script, args, run.deadline(), HyperVWire.Vm.class, null,
+                () -> settled(vm.id, run).thenApply(now -> reached.contains(now.state()) ? Optional.of(now) : Optional.empty()),
+                true).thenAccept(after -> vm.after = after);
+    }
+
+    /** The VM once it is in a state of its own (not Starting, Stopping, Saving...). */
+    private CompletableFuture<HyperVWire.Vm> settled(VmId id, OperationRun run) {
+        return run.poll("VM " + id + " to settle in a power state", hv.pollBackoff, () -> hv.details(run.operation(), id,
+                run.deadline()).thenApply(now -> HyperVMapper.powerState(now.state()) == PowerState.UNKNOWN
+                ? Optional.<HyperVWire.Vm>empty() : Optional.of(now)));
+    }
+
     private static Map<String, Object> id(Target vm) {
         return Map.of("id", vm.id.value());
     }
 
     @Override
     public CompletableFuture<Void> powerOn(Target vm, OperationRun run) {
-        return step(vm, HyperVScript.START, id(vm), run);
+        return confirmedStep(vm, HyperVScript.START, id(vm), run, Set.of("Running"));
     }
 
     /**
@@ -72,7 +95,13 @@ final class HyperVPower implements PowerSteps<HyperVPower.Target> {
      */
     @Override
     public CompletableFuture<Void> shutDown(Target vm, Duration grace, OperationRun run) {
-        return step(vm, HyperVScript.SHUTDOWN, Map.of("id", vm.id.value(), "force", false), run)
+        // A lost answer to the ask counts as asked: asking a guest that is shutting down again can fail, and the wait
+        // below finds out either way (and a stop spec that forces power off does so when the grace passes).
+        run.check();
+        return hv.client.confirmed(run.operation(), HyperVScript.SHUTDOWN, Map.of("id", vm.id.value(), "force", false),
+                        run.deadline(), HyperVWire.Vm.class, null,
+                        () -> hv.details(run.operation(), vm.id, run.deadline()).thenApply(Optional::of), false)
+                .thenAccept(after -> vm.after = after)
                 .exceptionallyCompose(e -> {
                     Throwable cause = Futures.unwrap(e);
                     if (cause instanceof ConflictException c && "HvsdkInvalidState".equals(c.serverCode().orElse(""))) {
@@ -96,10 +125,13 @@ final class HyperVPower implements PowerSteps<HyperVPower.Target> {
 
     @Override
     public CompletableFuture<Void> powerOff(Target vm, OperationRun run) {
-        return step(vm, HyperVScript.TURN_OFF, id(vm), run);
+        return confirmedStep(vm, HyperVScript.TURN_OFF, id(vm), run, Set.of("Off"));
     }
 
-    /** A guest reboot; a guest without the shutdown integration service is reset instead. */
+    /**
+     * A guest reboot; a guest without the shutdown integration service is reset instead. Not confirmed: a VM that
+     * restarted looks like one that did not, and a second restart is not harmless; a lost answer fails the call.
+     */
     @Override
     public CompletableFuture<Void> restart(Target vm, OperationRun run) {
         return step(vm, HyperVScript.RESTART, Map.of("id", vm.id.value(), "guest", true), run).exceptionallyCompose(e -> {
@@ -114,12 +146,12 @@ final class HyperVPower implements PowerSteps<HyperVPower.Target> {
 
     @Override
     public CompletableFuture<Void> suspend(Target vm, OperationRun run) {
-        return step(vm, HyperVScript.SAVE, id(vm), run);
+        return confirmedStep(vm, HyperVScript.SAVE, id(vm), run, Set.of("Saved"));
     }
 
     @Override
     public CompletableFuture<Void> resume(Target vm, OperationRun run) {
-        return step(vm, HyperVScript.RESUME, id(vm), run);
+        return confirmedStep(vm, HyperVScript.RESUME, id(vm), run, Set.of("Running"));
     }
 
     @Override

@@ -62,6 +62,8 @@ final class HyperVProvisioning implements ProvisioningSteps<HyperVProvisioning.P
     private static final String OP = "createVm";
     private static final Pattern RESERVED = Pattern.compile("(?i)(con|prn|aux|nul|com[1-9]|lpt[1-9])(\\..*)?");
     private static final int MAX_CHUNK = 16 * 1024;
+    /** Virtual processors of a generation 1 VM, at most (Windows Server 2016 to 2025). */
+    static final int MAX_GEN1_CPUS = 64;
     private static final SecureRandom RANDOM = new SecureRandom();
     static final String SEED_FILE = "cidata.iso";
     /** The adapter {@code New-VM} makes; the spec's first NIC is that one. */
@@ -161,6 +163,11 @@ final class HyperVProvisioning implements ProvisioningSteps<HyperVProvisioning.P
                 throw invalid("metadata", "keys starting with '" + NotesFrame.RESERVED_PREFIX + "' are the SDK's own");
             }
         }
+        int cpu = spec.cpuCount().orElse(HyperVOptions.DEFAULT_CPUS);
+        if (options.generation() == 1 && cpu > MAX_GEN1_CPUS) {
+            throw invalid("cpuCount", "a generation 1 Hyper-V VM has at most " + MAX_GEN1_CPUS + " virtual processors, was " + cpu
+                    + " (generation 2 allows 240, 2048 on Windows Server 2025, and never more than the host's logical processors)");
+        }
         long memMiB = spec.memoryMiB().orElse(HyperVOptions.DEFAULT_MEMORY_MIB);
         if (memMiB % 2 != 0) {
             throw invalid("memoryMiB", "Hyper-V memory is a multiple of 2 MiB, was " + memMiB);
@@ -213,7 +220,7 @@ final class HyperVProvisioning implements ProvisioningSteps<HyperVProvisioning.P
             String label = name.split("\\.", 2)[0];
             hostname = label.matches("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?") ? label : null;
         }
-        return new Plan(spec, options, spec.cpuCount().orElse(HyperVOptions.DEFAULT_CPUS), memMiB * HyperVMapper.MIB, diskBytes,
+        return new Plan(spec, options, cpu, memMiB * HyperVMapper.MIB, diskBytes,
                 List.copyOf(extra), List.copyOf(nics), seed, hostname, folderName(name));
     }
 
@@ -353,8 +360,24 @@ final class HyperVProvisioning implements ProvisioningSteps<HyperVProvisioning.P
                         return Futures.failed(new ConflictException("a VM named '" + spec.name() + "' already exists: the "
                                 + "folder the SDK makes for that name (" + plan.folder + ") exists", c.context(), c));
                     }
+                    if (cause instanceof InvalidSpecException i) {
+                        return Futures.failed(refusedSetting(i));
+                    }
                     return Futures.failed(cause);
                 });
+    }
+
+    /**
+     * The spec field a host's refusal of the create concerns: Hyper-V names the device it could not set ("failed to
+     * modify device 'Processor'", 'Memory'), which the script cannot tell apart from a bad template.
+     */
+    static InvalidSpecException refusedSetting(InvalidSpecException refused) {
+        String message = refused.serverMessage().orElse("");
+        String field = message.contains("'Processor'") ? "cpuCount" : message.contains("'Memory'") ? "memoryMiB" : null;
+        if (field == null || field.equals(refused.field())) {
+            return refused;
+        }
+        return new InvalidSpecException(field, "the host refused it: " + message, refused.context());
     }
 
     @Override
@@ -553,11 +576,13 @@ final class HyperVProvisioning implements ProvisioningSteps<HyperVProvisioning.P
                         })).thenApply(x -> null);
     }
 
-    /** The VM as the last step's script reported it (every script answers with the VM), else read now. */
+    /**
+     * The VM as the last step's script reported it, when that answer holds the disks' sizes ({@code start} and
+     * {@code guest-ips} do, as {@code get-vm}): a create that powers on costs no read after it. Else read now.
+     */
     @Override
     public CompletableFuture<VmInfo> readBack(Plan plan, Made m, OperationRun run) {
         HyperVWire.Vm latest = plan.latest;
-        // Only get-vm reports the disks' sizes: the shape other scripts answer with would read back 0 GiB disks.
         if (latest != null && m.id().equals(latest.id()) && !latest.vhds().isEmpty()) {
             return CompletableFuture.completedFuture(hv.info(latest));
         }

@@ -29,7 +29,7 @@ final class HyperVWire {
 
     /**
      * The VM projection ({@code P} in the prelude); {@code get-vm} adds the detail members, {@code guest-ips}
-     * {@code heartbeat} and {@code kvp}.
+     * {@code heartbeat} and {@code kvp}; {@code get-vm}, {@code start} and {@code guest-ips} add {@code vhds}.
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Vm(String id, String name, String state, Integer cpu, Long memStartup, Boolean dynMem, String notes, List<Nic> nics,

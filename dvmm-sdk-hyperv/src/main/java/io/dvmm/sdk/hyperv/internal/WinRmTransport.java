@@ -14,15 +14,26 @@ import io.dvmm.sdk.spi.support.TlsSupport;
 import java.net.URI;
 import java.time.Duration;
 import java.util.AbstractMap;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.apache.cxf.Bus;
 import org.apache.cxf.BusFactory;
 import org.apache.cxf.bus.CXFBusFactory;
 import org.apache.cxf.configuration.jsse.TLSClientParameters;
+import org.apache.cxf.endpoint.Client;
+import org.apache.cxf.endpoint.ClientLifeCycleListener;
+import org.apache.cxf.endpoint.ClientLifeCycleManager;
+import org.apache.cxf.endpoint.UpfrontConduitSelector;
+import org.apache.cxf.transport.Conduit;
 import org.apache.cxf.transport.http.HTTPConduit;
 import org.apache.cxf.transport.http.HTTPConduitConfigurer;
+import org.apache.cxf.transport.http.HTTPConduitFactory;
 import org.apache.cxf.transport.http.asyncclient.AsyncHTTPConduit;
 import org.apache.cxf.transport.http.asyncclient.AsyncHTTPConduitFactory;
 import org.apache.cxf.transports.http.configuration.HTTPClientPolicy;
@@ -41,18 +52,42 @@ import org.slf4j.LoggerFactory;
  * on every conduit the bus makes, whatever the path; the values handed to winrm4j's builder are the same, so its NTLM
  * path sets nothing different. Certificate checks are never turned off through winrm4j
  * ({@code disableCertificateChecks}): the insecure opt-in is {@link io.dvmm.sdk.TlsOptions#insecure()}, applied here.
+ *
+ * <p><b>NTLM over plain HTTP is sealed</b> (NTLM message encryption, {@code multipart/encrypted}), as Windows requires
+ * while AllowUnencrypted is off. NTLM's sealing keys, sequence numbers and RC4 states belong to one authenticated TCP
+ * connection and must see its messages in order, and winrm4j keeps them in the one credentials object of a client. So
+ * a sealed connection gives every shell a <em>channel</em> of its own: a winrm4j client (its own credentials) on a
+ * conduit factory of its own whose pool holds one TCP connection ({@link NtlmSealingConduit}). A shell runs one
+ * command at a time, so a channel's messages go one after the other over its one connection; a channel whose shell
+ * closed serves the next shell. Over HTTPS no sealing: TLS protects the messages, and one client serves every shell.
  */
 final class WinRmTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WinRmTransport.class);
     static final int HTTPS_PORT = 5986;
     static final int HTTP_PORT = 5985;
+    /** How much later than the read timeout CXF gives up on an answer. */
+    static final long RECEIVE_SLACK_MILLIS = 1000;
 
     private final Bus bus;
     private final WinRmClientContext context;
+    /** The client of every shell; {@code null} when sealed (a client per shell). */
     private final WinRmClient client;
+    private final Supplier<WinRmClientBuilder> builders;
     private final URI url;
     private final boolean https;
+    private final boolean sealed;
     private final String scheme;
+    private final Map<ShellCommand, Channel> channels = new ConcurrentHashMap<>();
+    /** Sealed channels whose shell was closed, kept (with their authenticated connection) for the next shell. */
+    private final Deque<Channel> idleChannels = new ArrayDeque<>();
+    private final int maxIdleChannels;
+    private boolean closed;
+    /** The CXF client winrm4j made last on this thread (its client lifecycle event). */
+    private final ThreadLocal<Client> madeHere = new ThreadLocal<>();
+
+    /** A sealed shell's own winrm4j client, the CXF client under it and its one-connection conduit factory. */
+    private record Channel(WinRmClient winrm, Client cxf, NtlmSealingConduit.Factory sealing) {
+    }
 
     /** The shell environment: per thread, so that a command whose argument travels in it opens its own shell. */
     private static final class ThreadEnvironment extends AbstractMap<String, String> {
@@ -66,8 +101,10 @@ final class WinRmTransport implements AutoCloseable {
 
     private final ThreadEnvironment environment = new ThreadEnvironment();
 
-    WinRmTransport(HypervisorConfig config, String auth, String transport, boolean allowUnencryptedHttp, Duration operationTimeout) {
+    WinRmTransport(HypervisorConfig config, String auth, String transport, boolean allowUnencryptedHttp, Duration operationTimeout,
+                   int shells) {
         ErrorContext ctx = ErrorContext.of(HyperVProvider.TYPE, "connect");
+        this.maxIdleChannels = shells;
         URI endpoint = config.endpoint();
         String host = endpoint.getHost();
         if (host == null || host.isBlank()) {
@@ -89,15 +126,20 @@ final class WinRmTransport implements AutoCloseable {
             throw new InvalidSpecException("credentials", "Hyper-V needs Credentials.password(user, password): user, "
                     + "DOMAIN\\user or user@domain", ctx);
         }
-        if (!https && !allowUnencryptedHttp) {
-            throw new InvalidSpecException("endpoint", "plain HTTP sends every command (and, with Basic, the password) in "
-                    + "the clear: use HTTPS (port 5986) or set " + HyperVProvider.ALLOW_UNENCRYPTED_HTTP + "=true. NTLM "
-                    + "message encryption is not available: winrm4j 0.12.3's encrypting conduit does not link against CXF 3.6", ctx);
+        boolean ntlm = scheme.equals("ntlm");
+        this.sealed = !https && ntlm;
+        if (!https && !ntlm && !allowUnencryptedHttp) {
+            throw new InvalidSpecException("endpoint", "plain HTTP with Basic authentication sends every command and the "
+                    + "password in the clear: use HTTPS (port 5986), NTLM (" + HyperVProvider.AUTH + "=ntlm, whose message "
+                    + "encryption protects plain HTTP), or set " + HyperVProvider.ALLOW_UNENCRYPTED_HTTP + "=true", ctx);
         }
-        if (!https) {
-            LOG.warn("Hyper-V connection to {} uses plain HTTP by explicit opt-in ({}): every command{} travels unencrypted "
-                    + "(the host needs AllowUnencrypted=true).", host, HyperVProvider.ALLOW_UNENCRYPTED_HTTP,
-                    scheme.equals("basic") ? " and the password" : "");
+        if (!https && !ntlm) {
+            LOG.warn("Hyper-V connection to {} uses plain HTTP without encryption by explicit opt-in ({}): every command "
+                    + "and the password travel in the clear (the host needs AllowUnencrypted=true).", host,
+                    HyperVProvider.ALLOW_UNENCRYPTED_HTTP);
+        }
+        if (sealed) {
+            NtlmSealingConduit.check();
         }
         this.url = URI.create((https ? "https" : "http") + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/wsman");
 
@@ -109,11 +151,24 @@ final class WinRmTransport implements AutoCloseable {
             tls.setDisableCNCheck(!m.verifyHostname());
         }
         long connectMs = Math.max(1, config.connectTimeout().toMillis());
-        long receiveMs = Math.max(1, config.readTimeout().toMillis());
+        // The attempt's own timer (HyperVClient, at the read timeout or the deadline) decides when an answer is late; CXF's
+        // receive timeout is only the safety net behind it, a little later, so that a late answer is always the same
+        // error (OperationTimeoutException, never repeated) rather than whichever of the two fired first.
+        long receiveMs = Math.max(1, config.readTimeout().toMillis()) + RECEIVE_SLACK_MILLIS;
         TLSClientParameters tlsParams = tls;
         HTTPConduitConfigurer configurer = (name, address, conduit) -> configure(conduit, tlsParams, connectMs, receiveMs);
 
-        Thread thread = Thread.currentThread();
+        String principal = creds.principal().orElseThrow();
+        String dom = null;
+        int slash = principal.indexOf('\\');
+        if (slash > 0 && ntlm) {
+            dom = principal.substring(0, slash);
+            principal = principal.substring(slash + 1);
+        }
+        String u = principal;
+        String d = dom;
+        String pw = creds.secret().orElseThrow();
+
         Bus previousThreadBus = BusFactory.getThreadDefaultBus(false);
         Bus previousDefault = BusFactory.getDefaultBus(false);
         this.bus = new CXFBusFactory().createBus();
@@ -125,18 +180,22 @@ final class WinRmTransport implements AutoCloseable {
         bus.getProperties().put(AsyncHTTPConduit.USE_ASYNC, Boolean.TRUE);
         bus.getProperties().put(AsyncHTTPConduitFactory.USE_POLICY, AsyncHTTPConduitFactory.UseAsyncPolicy.ALWAYS);
         bus.setExtension(configurer, HTTPConduitConfigurer.class);
+        bus.getExtension(ClientLifeCycleManager.class).registerListener(new ClientLifeCycleListener() {
+            @Override
+            public void clientCreated(Client made) {
+                madeHere.set(made);
+            }
+
+            @Override
+            public void clientDestroyed(Client gone) {
+                // nothing kept
+            }
+        });
         this.context = WinRmClientContext.newInstance(bus);
 
-        String user = creds.principal().orElseThrow();
-        String domain = null;
-        int slash = user.indexOf('\\');
-        if (slash > 0 && scheme.equals("ntlm")) {
-            domain = user.substring(0, slash);
-            user = user.substring(slash + 1);
-        }
-        WinRmClientBuilder b = WinRmClient.builder(url.toString())
-                .authenticationScheme(scheme.equals("basic") ? AuthSchemes.BASIC : AuthSchemes.NTLM)
-                .credentials(domain, user, creds.secret().orElseThrow())
+        this.builders = () -> WinRmClient.builder(url.toString())
+                .authenticationScheme(ntlm ? AuthSchemes.NTLM : AuthSchemes.BASIC)
+                .credentials(d, u, pw)
                 .context(context)
                 .locale(Locale.US)
                 .operationTimeout(operationTimeout.toMillis())
@@ -145,23 +204,52 @@ final class WinRmTransport implements AutoCloseable {
                 .receiveTimeout(receiveMs)
                 // the SDK's CallPolicy is the one retry path; winrm4j's would sleep 5 s and resend Create/Receive
                 .failureRetryPolicy(WinRmClientBuilder.simpleCounterRetryPolicy(0))
-                .environment(environment);
-        // winrm4j's NTLM sealing lives in a conduit subclass built against CXF 3.3 (CXFHttpRequest.setOutputStream took
-        // an AsyncWrappedOutputStream; CXF 3.6 takes its base class): it fails with NoSuchMethodError on the first
-        // request, so payload encryption stays off and TLS protects the messages.
-        b.payloadEncryptionMode(PayloadEncryptionMode.OFF);
-        WinRmClient c;
-        try {
-            c = b.build();
-        } catch (RuntimeException e) {
-            shutdownBus();
-            throw e;
-        } finally {
-            if (Thread.currentThread() == thread) {
-                BusFactory.setThreadDefaultBus(previousThreadBus);
+                .environment(environment)
+                // Over HTTPS TLS protects the messages; sealing on top of it would only cost.
+                .payloadEncryptionMode(sealed ? PayloadEncryptionMode.REQUIRED : PayloadEncryptionMode.OFF);
+        WinRmClient c = null;
+        if (!sealed) {
+            try {
+                c = build().winrm();
+            } catch (RuntimeException e) {
+                shutdownBus();
+                throw e;
             }
         }
         this.client = c;
+    }
+
+    /** Builds a winrm4j client on this connection's bus (winrm4j sets the thread's default bus while it does). */
+    private Channel build() {
+        Bus previous = BusFactory.getThreadDefaultBus(false);
+        madeHere.remove();
+        try {
+            WinRmClient w = builders.get().build();
+            Client cxf = madeHere.get();
+            NtlmSealingConduit.Factory factory = null;
+            if (sealed) {
+                if (cxf == null) {
+                    w.close();
+                    throw new IllegalStateException("winrm4j made no CXF client on this connection's bus");
+                }
+                factory = new NtlmSealingConduit.Factory();
+                seal(cxf, factory);
+            }
+            return new Channel(w, cxf, factory);
+        } finally {
+            madeHere.remove();
+            BusFactory.setThreadDefaultBus(previous);
+        }
+    }
+
+    /** Puts {@link NtlmSealingConduit} under a client winrm4j built for sealing, in place of its own (see there). */
+    private static void seal(Client cxf, NtlmSealingConduit.Factory factory) {
+        cxf.getEndpoint().getEndpointInfo().setProperty(HTTPConduitFactory.class.getName(), factory);
+        Conduit winrm4jConduit = cxf.getConduit();
+        UpfrontConduitSelector selector = new UpfrontConduitSelector();
+        selector.setEndpoint(cxf.getEndpoint());
+        cxf.setConduitSelector(selector);
+        winrm4jConduit.close();
     }
 
     /** What every conduit of this connection's bus gets, on the Basic and the NTLM path alike. */
@@ -188,6 +276,11 @@ final class WinRmTransport implements AutoCloseable {
         return https;
     }
 
+    /** @return whether messages are sealed with NTLM (plain HTTP) */
+    boolean sealed() {
+        return sealed;
+    }
+
     /**
      * Opens a shell (one WS-Man Create); blocks.
      *
@@ -197,7 +290,24 @@ final class WinRmTransport implements AutoCloseable {
     ShellCommand openShell(Map<String, String> env) {
         environment.current.set(env);
         try {
-            return client.createShell();
+            if (!sealed) {
+                return client.createShell();
+            }
+            Channel channel;
+            synchronized (idleChannels) {
+                channel = idleChannels.poll();
+            }
+            if (channel == null) {
+                channel = build();
+            }
+            try {
+                ShellCommand shell = channel.winrm().createShell();
+                channels.put(shell, channel);
+                return shell;
+            } catch (RuntimeException | Error e) {
+                close(channel);
+                throw e;
+            }
         } finally {
             environment.current.remove();
         }
@@ -205,17 +315,60 @@ final class WinRmTransport implements AutoCloseable {
 
     /** Deletes a shell (one WS-Man Delete; "shell not found" counts as deleted); blocks; never throws. */
     void closeShell(ShellCommand shell) {
+        boolean deleted = false;
         try {
             shell.close();
+            deleted = true;
         } catch (RuntimeException e) {
             LOG.debug("closing a WinRM shell failed: {}", HyperVErrors.brief(e));
+        } finally {
+            Channel channel = channels.remove(shell);
+            if (channel != null) {
+                keepOrClose(channel, deleted);
+            }
+        }
+    }
+
+    /**
+     * A sealed channel whose shell is closed serves the next shell (its client built, its connection authenticated:
+     * no WSDL model to build and no NTLM handshake), up to as many as there are shells; one whose Delete failed may
+     * have a broken connection and is closed.
+     */
+    private void keepOrClose(Channel channel, boolean healthy) {
+        synchronized (idleChannels) {
+            if (healthy && !closed && idleChannels.size() < maxIdleChannels) {
+                idleChannels.push(channel);
+                return;
+            }
+        }
+        close(channel);
+    }
+
+    private static void close(Channel channel) {
+        try {
+            channel.winrm().close();
+            channel.cxf().destroy();
+            channel.sealing().shutdown();
+        } catch (RuntimeException e) {
+            LOG.debug("closing a sealed WinRM channel failed: {}", HyperVErrors.brief(e));
         }
     }
 
     @Override
     public void close() {
         try {
-            client.close();
+            if (client != null) {
+                client.close();
+            }
+            List<Channel> idle;
+            synchronized (idleChannels) {
+                closed = true;
+                idle = List.copyOf(idleChannels);
+                idleChannels.clear();
+            }
+            idle.forEach(WinRmTransport::close);
+            channels.values().forEach(WinRmTransport::close);
+            channels.clear();
         } finally {
             shutdownBus();
         }

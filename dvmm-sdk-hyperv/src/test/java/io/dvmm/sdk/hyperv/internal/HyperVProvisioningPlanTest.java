@@ -41,6 +41,10 @@ class HyperVProvisioningPlanTest {
     void hyperVRulesAreCheckedLocally() {
         assertThatThrownBy(() -> plan(spec("web."))).isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.field()).isEqualTo("name"));
         assertThatThrownBy(() -> plan(spec("CON"))).isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.field()).isEqualTo("name"));
+        assertThatThrownBy(() -> plan(spec("w").cpuCount(65).providerOptions(HyperVOptions.builder().generation(1).build())))
+                .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.field()).isEqualTo("cpuCount"));
+        assertThat(plan(spec("w").cpuCount(64).providerOptions(HyperVOptions.builder().generation(1).build())).cpu).isEqualTo(64);
+        assertThat(plan(spec("w").cpuCount(240)).cpu).as("generation 2: the host decides").isEqualTo(240);
         assertThatThrownBy(() -> plan(spec("w").memoryMiB(513))).isInstanceOfSatisfying(InvalidSpecException.class,
                 e -> assertThat(e.field()).isEqualTo("memoryMiB"));
         assertThatThrownBy(() -> plan(spec("w").placement(Placement.any().withResourcePool("p"))))

@@ -9,5 +9,5 @@ if($v.State -notin 'Off','Saved'){Hyper-V\Stop-VM -VM $v -TurnOff -Force -Confir
 $t=@($v.Path)+@(foreach($x in $f){[IO.Path]::GetDirectoryName($x)})
 Hyper-V\Remove-VM -VM $v -Force;$g=@()
 foreach($x in $f){if([IO.File]::Exists($x)){Microsoft.PowerShell.Management\Remove-Item -LiteralPath $x -Force;$g+=$x}}
-foreach($d in $t){while((I $d) -and [IO.Directory]::Exists($d) -and ![IO.Directory]::GetFiles($d,'*','AllDirectories').Length){[IO.Directory]::Delete($d,$true);$d=[IO.Path]::GetDirectoryName($d)}}
+foreach($d in $t){while(((I $d) -or ("$d\" -eq $r -and $d -eq $t[0])) -and [IO.Directory]::Exists($d) -and ![IO.Directory]::GetFiles($d,'*','AllDirectories').Length){[IO.Directory]::Delete($d,$true);$d=[IO.Path]::GetDirectoryName($d)}}
 Out-R @{ok=$true;data=@{files=$g}}

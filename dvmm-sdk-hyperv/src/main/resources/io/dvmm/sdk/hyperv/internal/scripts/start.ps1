@@ -1,4 +1,6 @@
 # hvsdk:start
 $v=V
 if($v.State -eq 'Paused'){Hyper-V\Resume-VM -VM $v}elseif($v.State -ne 'Running'){Hyper-V\Start-VM -VM $v}
-Out-R @{ok=$true;data=(P (V))}
+$v=V;$r=P $v
+$r.vhds=@(foreach($x in $v.HardDrives){if($x.Path){$h=Hyper-V\Get-VHD -Path $x.Path;[ordered]@{path=$h.Path;sizeBytes=$h.Size;fileBytes=$h.FileSize;type=$h.VhdType.ToString();parent=$h.ParentPath}}})
+Out-R @{ok=$true;data=$r}

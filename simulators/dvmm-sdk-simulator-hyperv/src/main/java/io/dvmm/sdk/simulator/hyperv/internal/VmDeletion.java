@@ -13,7 +13,8 @@ import java.util.Set;
  * {@code delete}: turns the VM off, removes it, then deletes only what lies under the owned root: each disk (current
  * and every checkpoint's) and its differencing chain upward while the parent sits in the same folder, DVD images, and
  * then the folders left without files. Deleting a VHD another VHD still depends on (a template parent) is recorded as
- * a violation: the script contract promises it never happens.
+ * a violation: the script contract promises it never happens. The owned root itself goes too when it is the VM's own
+ * folder and empty (a VM the SDK made), so that its name can be used again.
  */
 final class VmDeletion extends ScriptSupport {
 
@@ -59,10 +60,13 @@ final class VmDeletion extends ScriptSupport {
                     removed.add(e.path);
                 }
             }
+            String own = folders.get(0);
             for (String d : folders) {
                 String folder = d;
+                // the owned root itself only when it is the VM's own folder (the one the SDK made for it)
                 while (folder != null && WinPath.under(folder + "\\", r) && host.files.isFolder(folder)
-                        && host.files.filesUnder(folder).isEmpty() && !WinPath.key(folder + "\\").equals(WinPath.key(r))) {
+                        && host.files.filesUnder(folder).isEmpty() && (!WinPath.key(folder + "\\").equals(WinPath.key(r))
+                        || own != null && WinPath.key(folder).equals(WinPath.key(own)))) {
                     host.files.deleteTree(folder);
                     folder = WinPath.parent(folder);
                 }

@@ -58,6 +58,11 @@ final class VmJson {
         vm.dvds.forEach(dvds::add);
         ArrayNode vlans = o.putArray("vlans");
         vm.nics.forEach(n -> vlans.add(n.vlan));
+        return vhds(host, vm, o);
+    }
+
+    /** {@code $r.vhds=@(... Hyper-V\Get-VHD -Path ...)}: get-vm's, start's and guest-ips' member. */
+    static ObjectNode vhds(HyperVHost host, Vm vm, ObjectNode o) {
         ArrayNode vhds = o.putArray("vhds");
         for (Vm.Drive d : vm.drives) {
             HostFiles.Entry e = host.files.get(d.path());

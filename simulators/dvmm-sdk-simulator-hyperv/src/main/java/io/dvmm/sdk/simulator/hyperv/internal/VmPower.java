@@ -22,22 +22,18 @@ final class VmPower extends ScriptSupport {
         return new ScriptRun(busy, () -> host.locked(() -> ScriptReply.ok(p(vm))));
     }
 
+    /** start.ps1 answers with the VM and its VHDs ({@code Get-VHD}), so that a create needs no get-vm after it. */
     ScriptRun start(Args a) {
         return host.locked(() -> {
             Vm v = vm(a);
             String s = v.state(host.now());
-            switch (s) {
-                case "Paused" -> {
-                    return resumePaused(v);
-                }
-                case "Running" -> {
-                    return after(Duration.ZERO, v);
-                }
-                case "Off", "Saved" -> {
-                    return startVm(v, s);
-                }
+            ScriptRun run = switch (s) {
+                case "Paused" -> resumePaused(v);
+                case "Running" -> after(Duration.ZERO, v);
+                case "Off", "Saved" -> startVm(v, s);
                 default -> throw busy(v, s, "StartVM");
-            }
+            };
+            return new ScriptRun(run.busy(), () -> host.locked(() -> ScriptReply.ok(VmJson.vhds(host, v, p(v)))));
         });
     }
 
@@ -176,7 +172,7 @@ final class VmPower extends ScriptSupport {
         Vm vm = host.locked(() -> vm(a));
         return ScriptRun.now(() -> host.locked(() -> {
             Instant now = host.now();
-            ObjectNode r = p(vm);
+            ObjectNode r = VmJson.vhds(host, vm, p(vm));
             String s = vm.state(now);
             Duration up = vm.uptime(now);
             String heartbeat = !s.equals("Running") || !vm.integrationServices ? ""
