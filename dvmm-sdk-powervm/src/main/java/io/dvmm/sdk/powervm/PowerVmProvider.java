@@ -66,8 +66,8 @@ public final class PowerVmProvider implements HypervisorProvider {
             ProviderProperty.builder(VIOS_BUSY_STEP, ProviderProperty.Type.INTEGER).defaultValue("5000").range(1, 600_000)
                     .description("The linear back-off step after a VIOS-busy answer (HSCL3205, VIOS0014, 503): the n-th waits n steps.")
                     .build(),
-            ProviderProperty.builder(ETAG_RETRIES, ProviderProperty.Type.INTEGER).defaultValue("10").range(1, 100)
-                    .description("How often an update refused with 412 (the object changed) is read again, reapplied and sent again.")
+            ProviderProperty.builder(ETAG_RETRIES, ProviderProperty.Type.INTEGER).defaultValue("60").range(1, 100)
+                    .description("How often an update refused with 412 (the object changed) is read again, reapplied and sent again (pypowervm: 60 for mappings).")
                     .build(),
             ProviderProperty.builder(TEMPLATE_PATTERN, ProviderProperty.Type.STRING).defaultValue("*template*")
                     .description("Glob of the LPAR names that are reference LPARs (templates): listed as templates, never as VMs.")
