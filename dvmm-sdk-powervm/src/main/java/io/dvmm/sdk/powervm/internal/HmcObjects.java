@@ -342,11 +342,6 @@ final class HmcObjects {
     // ---- network ----------------------------------------------------------------------------------------
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record VirtualSwitch(@JsonProperty("SwitchID") Integer id, @JsonProperty("SwitchMode") String mode,
-                         @JsonProperty("SwitchName") String name) {
-    }
-
-    @JsonIgnoreProperties(ignoreUnknown = true)
     record VirtualNetwork(@JsonProperty("AssociatedSwitch") Link vswitch, @JsonProperty("NetworkName") String name,
                           @JsonProperty("NetworkVLANID") Integer vlan, @JsonProperty("VswitchID") Integer vswitchId,
                           @JsonProperty("TaggedNetwork") Boolean tagged) {

@@ -189,9 +189,9 @@ final class HmcTopology {
             List<Network> out = new ArrayList<>();
             for (HmcXml.Entry<HmcObjects.VirtualNetwork> e : HmcXml.entries(a.body(), HmcObjects.VirtualNetwork.class, a.etag(),
                     a.what(), ctx)) {
-                HmcObjects.VirtualNetwork n = e.content();
-                if (n.name() != null && n.vlan() != null && n.vswitch() != null) {
-                    out.add(new Network(n.name(), n.vlan(), n.vswitch().href(), n.vswitchId() == null ? 0 : n.vswitchId()));
+                Network n = PowerVmMapper.network(e.content());
+                if (n != null) {
+                    out.add(n);
                 }
             }
             networks = List.copyOf(out);

@@ -2,7 +2,6 @@ package io.dvmm.sdk.powervm.internal;
 
 import io.dvmm.sdk.ErrorContext;
 import io.dvmm.sdk.Inventory;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,8 +15,6 @@ import java.util.concurrent.CompletableFuture;
  * that {@code powervm.templateNamePattern} names, with the size of their boot disk).
  */
 final class PowerVmInventory {
-    private static final long GIB = 1L << 30;
-
     private final PowerVmHypervisor hv;
 
     PowerVmInventory(PowerVmHypervisor hv) {
@@ -49,51 +46,31 @@ final class PowerVmInventory {
             return CompletableFuture.allOf(lpars, vioses, networks, processorPools, pools, groups).thenApply(x -> {
                 HmcObjects.ManagedSystem m = ms.content();
                 Inventory.Builder b = Inventory.builder();
-                long memory = m.memory() == null || m.memory().installedMemory() == null ? 0 : m.memory().installedMemory();
-                BigDecimal units = m.processors() == null || m.processors().installedUnits() == null ? BigDecimal.ZERO
-                        : m.processors().installedUnits();
-                b.hosts(List.of(Inventory.Host.builder(system, m.name())
-                        .online(m.state() == null || m.state().equalsIgnoreCase("operating") || m.state().equalsIgnoreCase("started"))
-                        .cpuCount(units.intValue()).memoryMiB(memory).build()));
+                b.hosts(List.of(PowerVmMapper.host(system, m)));
                 List<Inventory.Datastore> stores = new ArrayList<>();
                 for (VirtualStorage.Pool p : pools.join()) {
                     hv.topology.poolName(p.uuid(), p.view().name());
-                    stores.add(Inventory.Datastore.builder(p.uuid(), p.view().name()).type("ssp").shared(true)
-                            .capacityBytes(bytes(p.view().capacityGb())).freeBytes(bytes(p.view().freeGb())).build());
+                    stores.add(PowerVmMapper.datastore(p.uuid(), p.view()));
                 }
                 for (VirtualStorage.Group g : groups.join()) {
-                    stores.add(Inventory.Datastore.builder(g.uuid(), hv.viosName(g.viosUuid()) + "/" + g.view().name())
-                            .type("volume group").shared(false).capacityBytes(bytes(g.view().capacityGb()))
-                            .freeBytes(bytes(g.view().freeGb())).build());
+                    stores.add(PowerVmMapper.datastore(g.uuid(), hv.viosName(g.viosUuid()), g.view()));
                 }
                 b.datastores(stores);
-                b.networks(networks.join().stream().map(n -> Inventory.Network.builder(n.name(), n.name())
-                        .type("vlan " + n.vlan()).build()).toList());
-                b.resourcePools(processorPools.join().stream().map(p -> Inventory.ResourcePool.builder(
-                        p.content().poolId() == null ? p.id() : Integer.toString(p.content().poolId()),
-                        p.content().name() == null ? "pool " + p.content().poolId() : p.content().name())
-                        .type("shared processor pool").build()).toList());
+                b.networks(networks.join().stream().map(PowerVmMapper::network).toList());
+                b.resourcePools(processorPools.join().stream().map(p -> PowerVmMapper.resourcePool(p.id(), p.content())).toList());
                 List<Inventory.Template> templates = new ArrayList<>();
                 for (HmcXml.Entry<HmcObjects.LogicalPartition> e : lpars.join()) {
-                    HmcObjects.LogicalPartition l = e.content();
-                    if (!hv.isTemplate(l.name())) {
+                    if (!hv.isTemplate(e.content().name())) {
                         continue;
                     }
                     String uuid = e.id().toUpperCase(Locale.ROOT);
                     long disk = PowerVmMapper.disks(uuid, vioses.join(), hv.topology.poolNameForDisks()).stream()
                             .mapToLong(io.dvmm.sdk.DiskInfo::sizeGiB).findFirst().orElse(0);
-                    templates.add(Inventory.Template.builder(uuid, l.name()).host(m.name())
-                            .cpuCount(l.processors() == null ? 0 : l.processors().cpus())
-                            .memoryMiB(l.memory() == null || l.memory().desired() == null ? 0 : l.memory().desired())
-                            .diskGiB(disk).build());
+                    templates.add(PowerVmMapper.template(uuid, e.content(), m.name(), disk));
                 }
                 b.templates(templates);
                 return b.build();
             });
         });
-    }
-
-    private static long bytes(BigDecimal gb) {
-        return gb == null ? 0 : gb.multiply(BigDecimal.valueOf(GIB)).longValue();
     }
 }

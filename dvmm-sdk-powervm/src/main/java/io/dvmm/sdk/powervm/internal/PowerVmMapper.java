@@ -149,6 +149,94 @@ final class PowerVmMapper {
         return List.copyOf(out.values());
     }
 
+    // ---- inventory ---------------------------------------------------------------------------------------
+
+    private static final long GIB = 1L << 30;
+
+    private static long bytes(BigDecimal gb) {
+        return gb == null ? 0 : gb.multiply(BigDecimal.valueOf(GIB)).longValue();
+    }
+
+    /**
+     * @param uuid the managed system
+     * @param ms it as read
+     * @return it as a host: installed processor units and memory
+     */
+    static io.dvmm.sdk.Inventory.Host host(String uuid, HmcObjects.ManagedSystem ms) {
+        long memory = ms.memory() == null || ms.memory().installedMemory() == null ? 0 : ms.memory().installedMemory();
+        BigDecimal units = ms.processors() == null || ms.processors().installedUnits() == null ? BigDecimal.ZERO
+                : ms.processors().installedUnits();
+        String state = ms.state() == null ? "operating" : ms.state().toLowerCase(Locale.ROOT);
+        return io.dvmm.sdk.Inventory.Host.builder(uuid, ms.name() == null ? uuid : ms.name())
+                .online(state.equals("operating") || state.equals("started")).cpuCount(units.intValue()).memoryMiB(memory)
+                .build();
+    }
+
+    /**
+     * @param uuid the pool
+     * @param pool it as read
+     * @return it as a shared datastore
+     */
+    static io.dvmm.sdk.Inventory.Datastore datastore(String uuid, HmcObjects.SharedStoragePool pool) {
+        return io.dvmm.sdk.Inventory.Datastore.builder(uuid, pool.name() == null ? uuid : pool.name()).type("ssp").shared(true)
+                .capacityBytes(bytes(pool.capacityGb())).freeBytes(bytes(pool.freeGb())).build();
+    }
+
+    /**
+     * @param uuid the volume group
+     * @param viosName the VIOS it belongs to
+     * @param group it as read
+     * @return it as a datastore named {@code <vios>/<group>}
+     */
+    static io.dvmm.sdk.Inventory.Datastore datastore(String uuid, String viosName, HmcObjects.VolumeGroup group) {
+        return io.dvmm.sdk.Inventory.Datastore.builder(uuid, viosName + "/" + group.name()).type("volume group").shared(false)
+                .capacityBytes(bytes(group.capacityGb())).freeBytes(bytes(group.freeGb() != null ? group.freeGb()
+                        : group.availableGb())).build();
+    }
+
+    /**
+     * @param n a virtual network
+     * @return it as a network, named as the HMC names it
+     */
+    static io.dvmm.sdk.Inventory.Network network(HmcTopology.Network n) {
+        return io.dvmm.sdk.Inventory.Network.builder(n.name(), n.name()).type("vlan " + n.vlan()).build();
+    }
+
+    /**
+     * @param n a virtual network as read
+     * @return it as the topology keeps it, or null when it lacks a name, VLAN or switch
+     */
+    static HmcTopology.Network network(HmcObjects.VirtualNetwork n) {
+        if (n.name() == null || n.vlan() == null || n.vswitch() == null) {
+            return null;
+        }
+        return new HmcTopology.Network(n.name(), n.vlan(), n.vswitch().href(), n.vswitchId() == null ? 0 : n.vswitchId());
+    }
+
+    /**
+     * @param id the pool's Atom id
+     * @param pool a shared processor pool
+     * @return it as a resource pool, by its pool ID
+     */
+    static io.dvmm.sdk.Inventory.ResourcePool resourcePool(String id, HmcObjects.SharedProcessorPool pool) {
+        return io.dvmm.sdk.Inventory.ResourcePool.builder(pool.poolId() == null ? id : Integer.toString(pool.poolId()),
+                pool.name() == null ? "pool " + pool.poolId() : pool.name()).type("shared processor pool").build();
+    }
+
+    /**
+     * @param uuid the reference LPAR
+     * @param lpar it as read
+     * @param host the managed system's name
+     * @param diskGiB its boot disk's size, 0 when unknown
+     * @return it as a template
+     */
+    static io.dvmm.sdk.Inventory.Template template(String uuid, HmcObjects.LogicalPartition lpar, String host, long diskGiB) {
+        return io.dvmm.sdk.Inventory.Template.builder(uuid, lpar.name() == null ? uuid : lpar.name()).host(host)
+                .cpuCount(lpar.processors() == null ? 0 : lpar.processors().cpus())
+                .memoryMiB(lpar.memory() == null || lpar.memory().desired() == null ? 0 : lpar.memory().desired())
+                .diskGiB(diskGiB).build();
+    }
+
     static long gib(BigDecimal gb) {
         return gb == null ? 0 : gb.setScale(0, RoundingMode.CEILING).longValueExact();
     }
