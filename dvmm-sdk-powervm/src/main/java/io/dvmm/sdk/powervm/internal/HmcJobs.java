@@ -91,22 +91,29 @@ final class HmcJobs {
             });
             String polled = "job " + id + " (" + what + ")";
             CompletableFuture<HmcObjects.JobResponse> done = ended.get() ? CompletableFuture.completedFuture(started)
-                    : within == null ? run.poll(polled, backoff, () -> poll(run, id, ctx))
-                    : run.pollFor(within, polled, backoff, () -> poll(run, id, ctx)).thenApply(r -> r.orElseThrow(() -> {
+                    : within == null ? run.poll(polled, backoff, () -> poll(run, id, ended, ctx))
+                    : run.pollFor(within, polled, backoff, () -> poll(run, id, ended, ctx)).thenApply(r -> r.orElseThrow(() -> {
                         cancel(run.operation(), id, run);
                         return new OperationTimeoutException(polled + " did not end within " + within + "; cancelled", ctx);
                     }));
+            // A cancelled wait leaves the job running: the hook (still registered) cancels it on the HMC.
             return done.whenComplete((r, e) -> {
-                ended.set(true);
-                close(hook);
+                if (!(e != null && Futures.unwrap(e) instanceof java.util.concurrent.CancellationException)) {
+                    close(hook);
+                }
             }).thenCompose(r -> delete(run, id).thenApply(x -> outcome(r, id, what, success, ctx)));
         });
     }
 
-    private CompletableFuture<Optional<HmcObjects.JobResponse>> poll(OperationRun run, String id, ErrorContext ctx) {
+    private CompletableFuture<Optional<HmcObjects.JobResponse>> poll(OperationRun run, String id, AtomicBoolean ended,
+                                                                  ErrorContext ctx) {
         return client.get(run.operation(), HmcPath.uom("jobs", id), run.deadline()).thenApply(a -> {
             HmcObjects.JobResponse r = HmcXml.entry(a.body(), HmcObjects.JobResponse.class, a.etag(), a.what(), ctx).content();
-            return RUNNING.contains(r.status()) ? Optional.<HmcObjects.JobResponse>empty() : Optional.of(r);
+            if (RUNNING.contains(r.status())) {
+                return Optional.<HmcObjects.JobResponse>empty();
+            }
+            ended.set(true);
+            return Optional.of(r);
         });
     }
 
