@@ -283,7 +283,7 @@ final class HmcClient {
         }).exceptionallyCompose(e -> {
             Throwable cause = Futures.unwrap(e);
             if (cause instanceof AuthenticationException ae && "401".equals(ae.serverCode().orElse(""))) {
-                return Futures.failed(new AuthenticationException("the HMC refused the user ID or password of "
+                return Futures.failed(new AuthenticationException("authentication failed: the HMC refused the user ID or password of "
                         + credentials.principal().orElse("") + " (logon not repeated, so that the account does not lock)",
                         ctx.withServer("401", ae.serverMessage().orElse(null)), cause));
             }

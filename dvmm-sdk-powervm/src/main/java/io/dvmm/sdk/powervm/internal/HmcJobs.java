@@ -117,7 +117,7 @@ final class HmcJobs {
         });
     }
 
-    private static HmcObjects.JobResponse outcome(HmcObjects.JobResponse r, String id, String what, Set<String> success,
+    static HmcObjects.JobResponse outcome(HmcObjects.JobResponse r, String id, String what, Set<String> success,
                                                   ErrorContext ctx) {
         String status = r.status() == null ? "" : r.status();
         if (status.equals("COMPLETED_OK") || status.equals("COMPLETED_WITH_WARNINGS")) {
