@@ -208,7 +208,6 @@ final class HmcClient {
                 out.completeExceptionally(cause instanceof NotResent n ? n.getCause() : cause);
             }
         });
-        Futures.onCancel(out, () -> { });
         return out;
     }
 

@@ -45,7 +45,8 @@ import java.util.regex.Pattern;
  * A connection to one managed system through an HMC: the API on top of {@link HmcClient} (the
  * wire), {@link PowerVmProvisioning} (the create steps), {@link PowerVmPower} (the power steps),
  * {@link VirtualStorage} (disks and mappings), {@link HmcJobs}, {@link LparTeardown},
- * {@link ConfigDrive}, {@link PowerVmInventory} and {@link HmcTopology}. VM ids are LPAR UUIDs.
+ * {@link ConfigDrive}, {@link PowerVmInventory}, {@link HmcTopology}; the sizing rules in {@link LparShape} and
+ * {@link StoragePlacement}, updates in {@link LparReconfiguration}. VM ids are LPAR UUIDs.
  * Snapshots are not a PowerVM feature: the capability is absent, so those calls are refused
  * before any request.
  */
