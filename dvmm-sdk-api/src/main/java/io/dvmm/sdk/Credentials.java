@@ -68,7 +68,7 @@ public final class Credentials {
     /**
      * Password credentials whose password is read from {@code password} at each login, so that a
      * rotated password is picked up without a new connection. The supplier may block briefly (a
-     * vault lookup); it is called on the connection's threads, never while a lock is held.
+     * vault lookup); it is called on the connection's threads.
      *
      * @param username the user, such as {@code root@pam} or {@code administrator@vsphere.local}
      * @param password supplies the current password; a {@code null} or empty answer fails the

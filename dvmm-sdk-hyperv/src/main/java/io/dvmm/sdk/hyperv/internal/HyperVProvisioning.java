@@ -153,7 +153,7 @@ final class HyperVProvisioning implements ProvisioningSteps<HyperVProvisioning.P
         p.resourcePoolName().ifPresent(x -> {
             throw invalid("placement.resourcePool", "Hyper-V has no resource pools");
         });
-        p.folderName().ifPresent(x -> {
+        p.folderPath().ifPresent(x -> {
             throw invalid("placement.folder", "Hyper-V has no VM folders");
         });
         for (String key : spec.metadata().keySet()) {

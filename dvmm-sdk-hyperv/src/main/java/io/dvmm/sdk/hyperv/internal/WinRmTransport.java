@@ -41,6 +41,11 @@ import org.slf4j.LoggerFactory;
  * on every conduit the bus makes, whatever the path; the values handed to winrm4j's builder are the same, so its NTLM
  * path sets nothing different. Certificate checks are never turned off through winrm4j
  * ({@code disableCertificateChecks}): the insecure opt-in is {@link io.dvmm.sdk.TlsOptions#insecure()}, applied here.
+ *
+ * <p>A winrm4j client holds its password (Basic sends it with every request, NTLM with every new socket), so a
+ * "login" is building the client: the password is read from the {@link Credentials} then, and again when the host
+ * refuses it. If it changed since (a rotation), a new client with the new password replaces the old one and the
+ * refused shell is opened once more; only a digest of the password in use is kept to tell.
  */
 final class WinRmTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WinRmTransport.class);
@@ -49,7 +54,17 @@ final class WinRmTransport implements AutoCloseable {
 
     private final Bus bus;
     private final WinRmClientContext context;
-    private final WinRmClient client;
+    private final Credentials credentials;
+    private final String user;
+    private final String domain;
+    private final String authScheme;
+    private final long operationTimeoutMillis;
+    private final long connectMs;
+    private final long receiveMs;
+    private final Object loginLock = new Object();
+    private volatile WinRmClient client;
+    /** SHA-256 of the password the current client was built with: enough to tell a rotation, never the password. */
+    private volatile byte[] secretDigest;
     private final URI url;
     private final boolean https;
     private final String scheme;
@@ -108,8 +123,10 @@ final class WinRmTransport implements AutoCloseable {
             tls.setSslContext(m.sslContext());
             tls.setDisableCNCheck(!m.verifyHostname());
         }
-        long connectMs = Math.max(1, config.connectTimeout().toMillis());
-        long receiveMs = Math.max(1, config.readTimeout().toMillis());
+        this.connectMs = Math.max(1, config.connectTimeout().toMillis());
+        this.receiveMs = Math.max(1, config.readTimeout().toMillis());
+        this.operationTimeoutMillis = operationTimeout.toMillis();
+        this.credentials = creds;
         TLSClientParameters tlsParams = tls;
         HTTPConduitConfigurer configurer = (name, address, conduit) -> configure(conduit, tlsParams, connectMs, receiveMs);
 
@@ -127,32 +144,20 @@ final class WinRmTransport implements AutoCloseable {
         bus.setExtension(configurer, HTTPConduitConfigurer.class);
         this.context = WinRmClientContext.newInstance(bus);
 
-        String user = creds.principal().orElseThrow();
-        String domain = null;
-        int slash = user.indexOf('\\');
+        String principal = creds.principal().orElseThrow();
+        String dom = null;
+        int slash = principal.indexOf('\\');
         if (slash > 0 && scheme.equals("ntlm")) {
-            domain = user.substring(0, slash);
-            user = user.substring(slash + 1);
+            dom = principal.substring(0, slash);
+            principal = principal.substring(slash + 1);
         }
-        WinRmClientBuilder b = WinRmClient.builder(url.toString())
-                .authenticationScheme(scheme.equals("basic") ? AuthSchemes.BASIC : AuthSchemes.NTLM)
-                .credentials(domain, user, creds.secret().orElseThrow())
-                .context(context)
-                .locale(Locale.US)
-                .operationTimeout(operationTimeout.toMillis())
-                .connectionTimeout(connectMs)
-                .connectionRequestTimeout(connectMs)
-                .receiveTimeout(receiveMs)
-                // the SDK's CallPolicy is the one retry path; winrm4j's would sleep 5 s and resend Create/Receive
-                .failureRetryPolicy(WinRmClientBuilder.simpleCounterRetryPolicy(0))
-                .environment(environment);
-        // winrm4j's NTLM sealing lives in a conduit subclass built against CXF 3.3 (CXFHttpRequest.setOutputStream took
-        // an AsyncWrappedOutputStream; CXF 3.6 takes its base class): it fails with NoSuchMethodError on the first
-        // request, so payload encryption stays off and TLS protects the messages.
-        b.payloadEncryptionMode(PayloadEncryptionMode.OFF);
-        WinRmClient c;
+        this.user = principal;
+        this.domain = dom;
+        this.authScheme = scheme.equals("basic") ? AuthSchemes.BASIC : AuthSchemes.NTLM;
         try {
-            c = b.build();
+            String secret = creds.secret().orElseThrow();
+            this.client = buildClient(secret);
+            this.secretDigest = digest(secret);
         } catch (RuntimeException e) {
             shutdownBus();
             throw e;
@@ -161,7 +166,76 @@ final class WinRmTransport implements AutoCloseable {
                 BusFactory.setThreadDefaultBus(previousThreadBus);
             }
         }
-        this.client = c;
+    }
+
+    /** A winrm4j client on this connection's bus with the given password. */
+    private WinRmClient buildClient(String secret) {
+        Bus previousThreadBus = BusFactory.getThreadDefaultBus(false);
+        try {
+            WinRmClientBuilder b = WinRmClient.builder(url.toString())
+                    .authenticationScheme(authScheme)
+                    .credentials(domain, user, secret)
+                    .context(context)
+                    .locale(Locale.US)
+                    .operationTimeout(operationTimeoutMillis)
+                    .connectionTimeout(connectMs)
+                    .connectionRequestTimeout(connectMs)
+                    .receiveTimeout(receiveMs)
+                    // the SDK's CallPolicy is the one retry path; winrm4j's would sleep 5 s and resend Create/Receive
+                    .failureRetryPolicy(WinRmClientBuilder.simpleCounterRetryPolicy(0))
+                    .environment(environment);
+            // winrm4j's NTLM sealing lives in a conduit subclass built against CXF 3.3 (CXFHttpRequest.setOutputStream took
+            // an AsyncWrappedOutputStream; CXF 3.6 takes its base class): it fails with NoSuchMethodError on the first
+            // request, so payload encryption stays off and TLS protects the messages.
+            b.payloadEncryptionMode(PayloadEncryptionMode.OFF);
+            return b.build();
+        } finally {
+            BusFactory.setThreadDefaultBus(previousThreadBus);
+        }
+    }
+
+    private static byte[] digest(String secret) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * After the host refused {@code refused}'s password: reads the password again and, if it changed, builds a client
+     * with it. Concurrent refusals share one re-read.
+     *
+     * @return whether a client with another password than the refused one is now current
+     */
+    private boolean relogin(WinRmClient refused) {
+        synchronized (loginLock) {
+            if (client != refused) {
+                return true;
+            }
+            String secret;
+            try {
+                secret = credentials.secret().orElseThrow();
+            } catch (RuntimeException e) {
+                LOG.debug("reading the password again failed: {}", e.getMessage());
+                return false;
+            }
+            byte[] d = digest(secret);
+            if (java.security.MessageDigest.isEqual(d, secretDigest)) {
+                return false;
+            }
+            LOG.info("WinRM login to {} as {} refused; the password changed since it was read, logging in once more",
+                    url.getHost(), credentials.principal().orElse(""));
+            WinRmClient fresh = buildClient(secret);
+            client = fresh;
+            secretDigest = d;
+            try {
+                refused.close();
+            } catch (RuntimeException e) {
+                LOG.debug("closing the refused WinRM client failed: {}", e.toString());
+            }
+            return true;
+        }
     }
 
     /** What every conduit of this connection's bus gets, on the Basic and the NTLM path alike. */
@@ -195,9 +269,22 @@ final class WinRmTransport implements AutoCloseable {
      * @return the shell
      */
     ShellCommand openShell(Map<String, String> env) {
+        WinRmClient c = client;
+        try {
+            return openShell(c, env);
+        } catch (RuntimeException e) {
+            if (!credentials.rotates() || !(HyperVErrors.fromTransport(e, ErrorContext.of(HyperVProvider.TYPE, "login"))
+                    instanceof io.dvmm.sdk.AuthenticationException) || !relogin(c)) {
+                throw e;
+            }
+            return openShell(client, env);
+        }
+    }
+
+    private ShellCommand openShell(WinRmClient c, Map<String, String> env) {
         environment.current.set(env);
         try {
-            return client.createShell();
+            return c.createShell();
         } finally {
             environment.current.remove();
         }
