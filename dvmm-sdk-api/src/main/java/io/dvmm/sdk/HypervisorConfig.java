@@ -2,6 +2,7 @@ package io.dvmm.sdk;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -189,6 +190,15 @@ public final class HypervisorConfig {
      */
     public static HypervisorConfig fromProperties(Map<String, String> properties, String prefix, Supplier<String> secret) {
         return ConfigKeys.read(properties, prefix, secret);
+    }
+
+    /**
+     * @return every key {@link #fromProperties(Map, String, Supplier)} reads besides the providers'
+     *         own ({@code <provider>.<name>}, see {@link ProviderInfo#properties()}), in the order
+     *         of <a href="#keys">the documentation</a>
+     */
+    public static List<String> propertyKeys() {
+        return ConfigKeys.CORE;
     }
 
     /**
