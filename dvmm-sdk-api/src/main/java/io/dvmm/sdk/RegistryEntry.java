@@ -33,6 +33,8 @@ final class RegistryEntry {
         private final AtomicInteger users = new AtomicInteger();
         private final AtomicBoolean closed = new AtomicBoolean();
         private volatile boolean retired;
+        /** Whether it was ever the key's current connection; a candidate that failed its test is closed unannounced. */
+        private volatile boolean served;
         private volatile String key = "";
         private volatile ScheduledFuture<?> drainDeadline;
 
@@ -104,7 +106,9 @@ final class RegistryEntry {
             } catch (RuntimeException e) {
                 LOG.debug("closing a connection of '{}' failed: {}", key, e.toString());
             }
-            registry.notify(key, Change.CLOSED, null);
+            if (served) {
+                registry.notify(key, Change.CLOSED, null);
+            }
         }
     }
 
@@ -126,6 +130,7 @@ final class RegistryEntry {
         this.key = key;
         this.current = first;
         first.key = key;
+        first.served = true;
         this.handle = new RegistryHandle(this);
     }
 
@@ -331,6 +336,7 @@ final class RegistryEntry {
                 old = null;
             } else {
                 old = current;
+                next.served = true;
                 current = next;
                 broken = null;
             }
