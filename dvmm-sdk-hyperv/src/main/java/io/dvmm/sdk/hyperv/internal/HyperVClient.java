@@ -197,10 +197,13 @@ final class HyperVClient implements AutoCloseable {
             try {
                 exit = shell.execute(command, stdout, stderr);
             } catch (RuntimeException e) {
-                if (fresh || !HyperVErrors.shellGone(e) || out.isDone()) {
+                boolean gone = !fresh && HyperVErrors.shellGone(e);
+                // A 401 after a password rotation: the host ran nothing; a client with the new password sends it once more.
+                if (out.isDone() || !(gone || transport.renewAfter(e, shell))) {
                     throw e;
                 }
-                LOG.debug("{}: the WinRM shell was gone; opening another and sending the command again", script.operation());
+                LOG.debug("{}: the WinRM shell was gone or its password was refused; opening another and sending the command "
+                        + "again", script.operation());
                 transport.closeShell(shell);
                 shell = null;
                 fresh = true;

@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * <p>A winrm4j client holds its password (Basic sends it with every request, NTLM with every new socket), so a
  * "login" is building the client: the password is read from the {@link Credentials} then, and again when the host
  * refuses it. If it changed since (a rotation), a new client with the new password replaces the old one and the
- * refused shell is opened once more; only a digest of the password in use is kept to tell.
+ * refused request is sent once more on a shell of the new client ({@link #renewAfter}); only a digest of the password
+ * in use is kept to tell. A 401 means the host did not run the request, so sending it again is safe.
  */
 final class WinRmTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WinRmTransport.class);
@@ -63,6 +64,9 @@ final class WinRmTransport implements AutoCloseable {
     private final long receiveMs;
     private final Object loginLock = new Object();
     private volatile WinRmClient client;
+    /** Increments with every client built after a refusal; each shell remembers the one it was opened with. */
+    private volatile int generation;
+    private final Map<ShellCommand, Integer> shellGenerations = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
     /** SHA-256 of the password the current client was built with: enough to tell a rotation, never the password. */
     private volatile byte[] secretDigest;
     private final URI url;
@@ -203,14 +207,14 @@ final class WinRmTransport implements AutoCloseable {
     }
 
     /**
-     * After the host refused {@code refused}'s password: reads the password again and, if it changed, builds a client
-     * with it. Concurrent refusals share one re-read.
+     * After the host refused the password of generation {@code refused}: reads the password again and, if it changed,
+     * builds a client with it. Concurrent refusals share one re-read.
      *
      * @return whether a client with another password than the refused one is now current
      */
-    private boolean relogin(WinRmClient refused) {
+    private boolean relogin(int refused) {
         synchronized (loginLock) {
-            if (client != refused) {
+            if (generation != refused) {
                 return true;
             }
             String secret;
@@ -226,16 +230,37 @@ final class WinRmTransport implements AutoCloseable {
             }
             LOG.info("WinRM login to {} as {} refused; the password changed since it was read, logging in once more",
                     url.getHost(), credentials.principal().orElse(""));
-            WinRmClient fresh = buildClient(secret);
-            client = fresh;
+            WinRmClient old = client;
+            client = buildClient(secret);
             secretDigest = d;
+            generation++;
             try {
-                refused.close();
+                old.close();
             } catch (RuntimeException e) {
                 LOG.debug("closing the refused WinRM client failed: {}", e.toString());
             }
             return true;
         }
+    }
+
+    /**
+     * Whether a request on {@code shell} that failed with {@code failure} may be sent once more on a new shell: the host
+     * refused the password, the credentials rotate, and a client with a changed password is now current.
+     *
+     * @param failure what the request failed with
+     * @param shell the shell it was sent on
+     * @return whether to open a new shell and send it once more
+     */
+    boolean renewAfter(Throwable failure, ShellCommand shell) {
+        if (!credentials.rotates() || !refusedLogin(failure)) {
+            return false;
+        }
+        Integer g = shellGenerations.get(shell);
+        return relogin(g == null ? generation : g);
+    }
+
+    private static boolean refusedLogin(Throwable failure) {
+        return HyperVErrors.fromTransport(failure, ErrorContext.of(HyperVProvider.TYPE, "login")) instanceof io.dvmm.sdk.AuthenticationException;
     }
 
     /** What every conduit of this connection's bus gets, on the Basic and the NTLM path alike. */
@@ -269,22 +294,23 @@ final class WinRmTransport implements AutoCloseable {
      * @return the shell
      */
     ShellCommand openShell(Map<String, String> env) {
-        WinRmClient c = client;
+        int g = generation;
         try {
-            return openShell(c, env);
+            return openShell(client, g, env);
         } catch (RuntimeException e) {
-            if (!credentials.rotates() || !(HyperVErrors.fromTransport(e, ErrorContext.of(HyperVProvider.TYPE, "login"))
-                    instanceof io.dvmm.sdk.AuthenticationException) || !relogin(c)) {
+            if (!credentials.rotates() || !refusedLogin(e) || !relogin(g)) {
                 throw e;
             }
-            return openShell(client, env);
+            return openShell(client, generation, env);
         }
     }
 
-    private ShellCommand openShell(WinRmClient c, Map<String, String> env) {
+    private ShellCommand openShell(WinRmClient c, int g, Map<String, String> env) {
         environment.current.set(env);
         try {
-            return c.createShell();
+            ShellCommand shell = c.createShell();
+            shellGenerations.put(shell, g);
+            return shell;
         } finally {
             environment.current.remove();
         }
@@ -292,6 +318,7 @@ final class WinRmTransport implements AutoCloseable {
 
     /** Deletes a shell (one WS-Man Delete; "shell not found" counts as deleted); blocks; never throws. */
     void closeShell(ShellCommand shell) {
+        shellGenerations.remove(shell);
         try {
             shell.close();
         } catch (RuntimeException e) {
