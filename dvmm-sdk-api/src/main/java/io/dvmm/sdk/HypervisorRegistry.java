@@ -200,11 +200,18 @@ public final class HypervisorRegistry implements AutoCloseable {
         if (key == null || key.isBlank()) {
             throw new InvalidSpecException("key", "must not be empty");
         }
-        RegistryEntry entry = entries.computeIfAbsent(key, k -> {
-            RegistryEntry e = new RegistryEntry(this, k, connect(k));
-            notify(k, Change.CONNECTED, null);
-            return e;
-        });
+        RegistryEntry entry = entries.get(key);
+        if (entry == null) {
+            AtomicBoolean made = new AtomicBoolean();
+            // Concurrent first calls of one key connect once; the source is read while the key's slot is held.
+            entry = entries.computeIfAbsent(key, k -> {
+                made.set(true);
+                return new RegistryEntry(this, k, connect(k));
+            });
+            if (made.get()) {
+                notify(key, Change.CONNECTED, null);
+            }
+        }
         if (closed.get()) {
             entry.close();
             requireOpen();
