@@ -557,7 +557,9 @@ final class HyperVProvisioning implements ProvisioningSteps<HyperVProvisioning.P
     @Override
     public CompletableFuture<VmInfo> readBack(Plan plan, Made m, OperationRun run) {
         HyperVWire.Vm latest = plan.latest;
-        if (latest != null && m.id().equals(latest.id())) {
+        // The answer of a step is the VM's projection; only get-vm's detail carries the disks' sizes (Get-VHD).
+        boolean complete = latest != null && (latest.disks().isEmpty() || !latest.vhds().isEmpty());
+        if (complete && m.id().equals(latest.id())) {
             return CompletableFuture.completedFuture(hv.info(latest));
         }
         return hv.details(OP, VmId.of(m.id()), run.deadline()).thenApply(hv::info);
