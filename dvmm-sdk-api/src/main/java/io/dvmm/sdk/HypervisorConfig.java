@@ -2,6 +2,7 @@ package io.dvmm.sdk;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -9,11 +10,52 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 
 /**
- * Everything needed to open a connection: endpoint, credentials, TLS, timeouts, resilience and
- * threading. Immutable; build with {@link #builder(URI)}, copy with {@link #toBuilder()}.
- * {@link #toString()} never shows a secret.
+ * Everything needed to open a connection: endpoint, credentials, TLS, timeouts, resilience,
+ * threading and the connection's resource defaults. Immutable; build with {@link #builder(URI)},
+ * copy with {@link #toBuilder()}, or read from data with {@link #fromProperties(Map, String, Supplier)}
+ * (a database row, a Spring or MicroProfile property source, environment variables) and write back
+ * with {@link #toProperties()}. {@link #toString()} never shows a secret.
+ *
+ * <h2 id="keys">Configuration keys</h2>
+ *
+ * <p>Keys are matched relaxed: case, {@code .}, {@code _} and {@code -} do not count, so
+ * {@code circuitBreaker.openDuration}, {@code circuit-breaker.open-duration} and
+ * {@code CIRCUIT_BREAKER_OPEN_DURATION} are one key. A key that is none of these is refused, as is
+ * every bad value, with {@link InvalidSpecException} naming the key as it was given. Durations are
+ * ISO-8601 ({@code PT30S}) or a whole number with a unit: {@code 500ms}, {@code 30s}, {@code 5m},
+ * {@code 2h}, {@code 1d}.
+ *
+ * <table>
+ * <caption>Keys of {@link #fromProperties(Map, String, Supplier)}</caption>
+ * <tr><th>key</th><th>value</th></tr>
+ * <tr><td>{@code endpoint}</td><td>the endpoint URI (required)</td></tr>
+ * <tr><td>{@code type}</td><td>the provider type, when it differs from the URI scheme</td></tr>
+ * <tr><td>{@code credentials.kind}</td><td>{@code none}, {@code password} or {@code apiToken}; may be left out when
+ *     {@code credentials.username} or {@code credentials.tokenId} says it</td></tr>
+ * <tr><td>{@code credentials.username}</td><td>the user of {@code password} credentials</td></tr>
+ * <tr><td>{@code credentials.tokenId}</td><td>the token id of {@code apiToken} credentials</td></tr>
+ * <tr><td>{@code tls.pin}</td><td>the SHA-256 fingerprint of the server certificate ({@link TlsOptions#pinSha256})</td></tr>
+ * <tr><td>{@code tls.trustStore}</td><td>the path of a trust store file ({@link TlsOptions#trustStore})</td></tr>
+ * <tr><td>{@code tls.trustStore.password}</td><td>its password (never written by {@link #toProperties()})</td></tr>
+ * <tr><td>{@code tls.trustStore.type}</td><td>{@code PKCS12} (the default) or {@code JKS}</td></tr>
+ * <tr><td>{@code tls.insecure}</td><td>{@code true} to trust any certificate (labs only; logs a WARN)</td></tr>
+ * <tr><td>{@code timeouts.connect}, {@code timeouts.read}, {@code timeouts.operation}</td><td>positive durations</td></tr>
+ * <tr><td>{@code retry.maxAttempts}, {@code retry.initialBackoff}, {@code retry.maxBackoff}, {@code retry.multiplier}</td>
+ *     <td>see {@link RetryPolicy}</td></tr>
+ * <tr><td>{@code circuitBreaker.enabled}, {@code circuitBreaker.failureRateThreshold},
+ *     {@code circuitBreaker.slidingWindowSize}, {@code circuitBreaker.minimumCalls}, {@code circuitBreaker.openDuration}</td>
+ *     <td>see {@link CircuitBreakerPolicy}</td></tr>
+ * <tr><td>{@code maxConcurrentRequests}</td><td>requests in flight per connection, at least 1</td></tr>
+ * <tr><td>{@code maxResponseBytes}, {@code maxListingBytes}</td><td>response size bounds, in bytes</td></tr>
+ * <tr><td>{@code defaults.datacenter}, {@code defaults.cluster}, {@code defaults.clusterId}, {@code defaults.host},
+ *     {@code defaults.hostId}, {@code defaults.datastore}, {@code defaults.datastoreId}, {@code defaults.resourcePool},
+ *     {@code defaults.resourcePoolId}, {@code defaults.folder}</td><td>the connection's default {@link Placement}</td></tr>
+ * <tr><td>{@code defaults.network}</td><td>the network of the NIC a spec without NICs gets</td></tr>
+ * <tr><td>{@code <provider>.<name>}</td><td>every property the provider declares ({@link ProviderInfo#properties()})</td></tr>
+ * </table>
  */
 public final class HypervisorConfig {
 
@@ -33,6 +75,8 @@ public final class HypervisorConfig {
     private final RequestListener requestListener;
     private final long maxResponseBytes;
     private final long maxListingBytes;
+    private final Placement defaults;
+    private final String defaultNetwork;
 
     private HypervisorConfig(Builder b) {
         this.endpoint = b.endpoint;
@@ -51,6 +95,8 @@ public final class HypervisorConfig {
         this.requestListener = b.requestListener;
         this.maxResponseBytes = b.maxResponseBytes;
         this.maxListingBytes = b.maxListingBytes;
+        this.defaults = b.defaults;
+        this.defaultNetwork = b.defaultNetwork;
     }
 
     /**
@@ -93,7 +139,79 @@ public final class HypervisorConfig {
         b.requestListener = requestListener;
         b.maxResponseBytes = maxResponseBytes;
         b.maxListingBytes = maxListingBytes;
+        b.defaults = defaults;
+        b.defaultNetwork = defaultNetwork;
         return b;
+    }
+
+    /**
+     * Reads a configuration from keys and values (see <a href="#keys">the keys</a>), with no
+     * prefix and no secret: for endpoints without credentials, or credentials of kind {@code none}.
+     *
+     * @param properties the keys and values
+     * @return the configuration
+     * @throws InvalidSpecException naming the key when a key is unknown or a value is bad
+     */
+    public static HypervisorConfig fromProperties(Map<String, String> properties) {
+        return fromProperties(properties, "", null);
+    }
+
+    /**
+     * Reads a configuration from the keys that start with {@code prefix} (the rest are ignored),
+     * with no secret.
+     *
+     * @param properties the keys and values, such as {@code System.getenv()}
+     * @param prefix the prefix of this connection's keys, such as {@code DVMM_TENANT_A_} or
+     *               {@code dvmm.tenants.tenant-a.}; matched exactly, then stripped
+     * @return the configuration
+     * @throws InvalidSpecException naming the key when a key is unknown or a value is bad
+     */
+    public static HypervisorConfig fromProperties(Map<String, String> properties, String prefix) {
+        return fromProperties(properties, prefix, null);
+    }
+
+    /**
+     * Reads a configuration from the keys that start with {@code prefix} (see
+     * <a href="#keys">the keys</a>). Secrets are never in the properties: the password or token
+     * secret of {@code credentials.kind} {@code password} or {@code apiToken} comes from
+     * {@code secret}, asked at each login ({@link Credentials#password(String, Supplier)}).
+     *
+     * <pre>{@code
+     * HypervisorConfig tenantA = HypervisorConfig.fromProperties(System.getenv(), "DVMM_TENANT_A_",
+     *         () -> vault.read("dvmm/tenant-a"));
+     * }</pre>
+     *
+     * @param properties the keys and values
+     * @param prefix the prefix of this connection's keys, matched exactly, then stripped; {@code ""} for none
+     * @param secret supplies the password or token secret, or {@code null} when the credentials need none
+     * @return the configuration
+     * @throws InvalidSpecException naming the key (as given, prefix included) when a key is
+     *         unknown, a value is bad, or credentials that need a secret have no supplier
+     */
+    public static HypervisorConfig fromProperties(Map<String, String> properties, String prefix, Supplier<String> secret) {
+        return ConfigKeys.read(properties, prefix, secret);
+    }
+
+    /**
+     * @return every key {@link #fromProperties(Map, String, Supplier)} reads besides the providers'
+     *         own ({@code <provider>.<name>}, see {@link ProviderInfo#properties()}), in the order
+     *         of <a href="#keys">the documentation</a>
+     */
+    public static List<String> propertyKeys() {
+        return ConfigKeys.CORE;
+    }
+
+    /**
+     * Writes this configuration as keys and values that {@link #fromProperties(Map, String, Supplier)}
+     * reads back: the endpoint, and every other setting that differs from its default. Secrets are
+     * left out (the password or token secret, a trust store's password, provider-specific
+     * credentials, all of whose values are secret), as are the executor, scheduler and request
+     * listener, which are code.
+     *
+     * @return the keys and values, sorted by key
+     */
+    public Map<String, String> toProperties() {
+        return ConfigKeys.write(this);
     }
 
     /** @return the endpoint URI */
@@ -192,12 +310,27 @@ public final class HypervisorConfig {
         return maxListingBytes;
     }
 
+    /**
+     * @return the connection's resource defaults: where {@code createVm} places a VM whose spec
+     *         leaves a target out (a spec's own value wins); {@link Placement#any()} by default
+     */
+    public Placement defaults() {
+        return defaults;
+    }
+
+    /** @return the network of the one NIC {@code createVm} gives a spec that names no NIC, if set */
+    public Optional<String> defaultNetwork() {
+        return Optional.ofNullable(defaultNetwork);
+    }
+
     @Override
     public String toString() {
         return "HypervisorConfig[endpoint=" + endpoint + ", type=" + type() + ", credentials=" + credentials
                 + ", tls=" + tls + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout
                 + ", operationTimeout=" + operationTimeout + ", retry=" + retry + ", circuitBreaker=" + circuitBreaker
-                + ", maxConcurrentRequests=" + maxConcurrentRequests + ", properties=" + new TreeMap<>(properties) + "]";
+                + ", maxConcurrentRequests=" + maxConcurrentRequests + ", properties=" + new TreeMap<>(properties)
+                + (defaults.isAny() ? "" : ", defaults=" + defaults) + (defaultNetwork == null ? "" : ", defaultNetwork=" + defaultNetwork)
+                + "]";
     }
 
     /** Builds a {@link HypervisorConfig}. Not thread-safe. */
@@ -218,6 +351,8 @@ public final class HypervisorConfig {
         private RequestListener requestListener = RequestListener.NONE;
         private long maxResponseBytes = 8L << 20;
         private long maxListingBytes = 256L << 20;
+        private Placement defaults = Placement.any();
+        private String defaultNetwork;
 
         private Builder() {
         }
@@ -368,6 +503,28 @@ public final class HypervisorConfig {
         }
 
         /**
+         * Where {@code createVm} places a VM when its spec leaves a target out: each target the
+         * spec names (by name or id) wins, the rest come from here ({@link Placement#orElse}).
+         *
+         * @param placement the connection's default datacenter, cluster or node, datastore, pool or folder
+         * @return this builder
+         */
+        public Builder defaults(Placement placement) {
+            this.defaults = Objects.requireNonNull(placement, "defaults");
+            return this;
+        }
+
+        /**
+         * @param network the network of the one DHCP NIC {@code createVm} gives a spec that names no
+         *                NIC, or {@code null} for none (the template's NICs stay)
+         * @return this builder
+         */
+        public Builder defaultNetwork(String network) {
+            this.defaultNetwork = network;
+            return this;
+        }
+
+        /**
          * @return the configuration
          * @throws InvalidSpecException naming the field when a value breaks a rule
          */
@@ -393,6 +550,10 @@ public final class HypervisorConfig {
             if (maxListingBytes < maxResponseBytes) {
                 throw new InvalidSpecException("maxListingBytes", "must be at least maxResponseBytes");
             }
+            if (defaultNetwork != null && defaultNetwork.isBlank()) {
+                throw new InvalidSpecException("defaultNetwork", "must not be blank when set");
+            }
+            Text.noControlCharacters(defaultNetwork, "defaultNetwork");
             for (Map.Entry<String, String> p : properties.entrySet()) {
                 for (char c : (p.getKey() + p.getValue()).toCharArray()) {
                     if (Character.isISOControl(c)) {

@@ -52,14 +52,23 @@ public final class Hypervisors {
      */
     public static Hypervisor connect(HypervisorConfig config) {
         Objects.requireNonNull(config, "config");
-        HypervisorProvider provider = find(config.type()).or(() -> recognizing(config)).orElseThrow(() -> new InvalidSpecException(
+        HypervisorProvider provider = providerFor(config);
+        checkProperties(provider, config);
+        LOG.debug("Connecting to {} with provider {}", config.endpoint(), provider.type());
+        return provider.connect(config);
+    }
+
+    /**
+     * @param config a configuration
+     * @return the provider that serves it: by type or scheme, else the one that recognizes its endpoint
+     * @throws InvalidSpecException naming {@code type} when there is none; the message lists those found
+     */
+    static HypervisorProvider providerFor(HypervisorConfig config) {
+        return find(config.type()).or(() -> recognizing(config)).orElseThrow(() -> new InvalidSpecException(
                 "type", "no provider for '" + config.type() + "'; providers found: " + describe(installed()) + ". "
                         + (KNOWN_TYPES.contains(config.type()) ? "Add the provider's artifact (io.dvmm.sdk:dvmm-sdk-" + config.type()
                         + ") or register it with Hypervisors.register(...)"
                         : "Name the provider with HypervisorConfig.Builder.type(...) or use its own scheme, such as proxmox://")));
-        checkProperties(provider, config);
-        LOG.debug("Connecting to {} with provider {}", config.endpoint(), provider.type());
-        return provider.connect(config);
     }
 
     /**

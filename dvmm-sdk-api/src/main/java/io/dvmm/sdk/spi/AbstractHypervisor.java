@@ -6,8 +6,10 @@ import io.dvmm.sdk.ErrorContext;
 import io.dvmm.sdk.Hypervisor;
 import io.dvmm.sdk.HypervisorConfig;
 import io.dvmm.sdk.InvalidSpecException;
+import io.dvmm.sdk.NicSpec;
 import io.dvmm.sdk.OperationOptions;
 import io.dvmm.sdk.OperationTimeoutException;
+import io.dvmm.sdk.Placement;
 import io.dvmm.sdk.PowerState;
 import io.dvmm.sdk.Progress.Stage;
 import io.dvmm.sdk.ProviderOptions;
@@ -251,13 +253,42 @@ public abstract class AbstractHypervisor implements Hypervisor {
     // ---- createVm: the skeleton -----------------------------------------------------------------------
 
     /**
-     * Validates locally (provider options, the provider's own rules, the capabilities the spec
-     * needs), reserves the name on this connection, then runs the provider's steps through
-     * {@link ProvisioningFlow}.
+     * Applies the connection's resource defaults ({@link HypervisorConfig#defaults()},
+     * {@link HypervisorConfig#defaultNetwork()}) to what the spec leaves out, validates locally
+     * (provider options, the provider's own rules, the capabilities the spec needs), reserves the
+     * name on this connection, then runs the provider's steps through {@link ProvisioningFlow}.
      */
     @Override
     public final CompletableFuture<VmInfo> createVm(VmProvisionSpec spec, OperationOptions options) {
-        return provision(provisioning(), spec, options);
+        if (spec == null) {
+            return Futures.failed(new InvalidSpecException("spec", "must not be null", ctx("createVm")));
+        }
+        VmProvisionSpec effective;
+        try {
+            effective = withDefaults(spec);
+        } catch (RuntimeException e) {
+            return Futures.failed(e);
+        }
+        return provision(provisioning(), effective, options);
+    }
+
+    /**
+     * The one place the connection's resource defaults meet a spec, for every provider and before
+     * the provider sees the spec: each placement target the spec names (by name or id) wins, the
+     * rest come from the defaults; a spec without NICs gets one DHCP NIC on the default network.
+     */
+    private VmProvisionSpec withDefaults(VmProvisionSpec spec) {
+        Placement defaults = config.defaults();
+        Optional<String> network = config.defaultNetwork();
+        boolean addNic = spec.nics().isEmpty() && network.isPresent();
+        if (defaults.isAny() && !addNic) {
+            return spec;
+        }
+        VmProvisionSpec.Builder b = spec.toBuilder().placement(spec.placement().orElse(defaults));
+        if (addNic) {
+            b.nic(NicSpec.dhcp(network.get()));
+        }
+        return b.build();
     }
 
     private <P, V> CompletableFuture<VmInfo> provision(ProvisioningSteps<P, V> steps, VmProvisionSpec spec, OperationOptions options) {

@@ -24,11 +24,11 @@ public final class InMemoryCloud {
 
     /** The user name {@link io.dvmm.sdk.Credentials#password} must carry. */
     public static final String USERNAME = "admin";
-    /** The password {@link io.dvmm.sdk.Credentials#password} must carry. */
+    /** The password {@link io.dvmm.sdk.Credentials#password} must carry, until {@link #changePassword(String)}. */
     public static final String PASSWORD = "inmemory";
     /** The token id {@link io.dvmm.sdk.Credentials#apiToken} must carry. */
     public static final String TOKEN_ID = "admin!sdk";
-    /** The token secret {@link io.dvmm.sdk.Credentials#apiToken} must carry. */
+    /** The token secret {@link io.dvmm.sdk.Credentials#apiToken} must carry, until {@link #changeTokenSecret(String)}. */
     public static final String TOKEN_SECRET = "inmemory-token";
 
     private final String name;
@@ -38,6 +38,10 @@ public final class InMemoryCloud {
     private final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong(100);
     private final AtomicLong ips = new AtomicLong(10);
+    private final AtomicLong sessionEpoch = new AtomicLong();
+    private final AtomicLong logins = new AtomicLong();
+    private volatile String password = PASSWORD;
+    private volatile String tokenSecret = TOKEN_SECRET;
     private final Inventory inventory;
 
     private InMemoryCloud(String name) {
@@ -134,7 +138,7 @@ public final class InMemoryCloud {
         return requests.values().stream().mapToLong(AtomicLong::get).sum();
     }
 
-    /** Removes every VM, fault and counter; the seed stays. */
+    /** Removes every VM, fault and counter, restores the seeded password and token secret and ends every session; the seed stays. */
     public void reset() {
         synchronized (this) {
             vms.clear();
@@ -142,6 +146,54 @@ public final class InMemoryCloud {
         }
         requests.clear();
         faults.clear();
+        password = PASSWORD;
+        tokenSecret = TOKEN_SECRET;
+        logins.set(0);
+        expireSessions();
+    }
+
+    /**
+     * Rotates {@link #USERNAME}'s password, as an administrator or a vault would. Sessions that
+     * are logged in stay valid (as on real endpoints) until {@link #expireSessions()}.
+     *
+     * @param newPassword the password logins must carry from now on
+     */
+    public void changePassword(String newPassword) {
+        this.password = java.util.Objects.requireNonNull(newPassword, "newPassword");
+    }
+
+    /**
+     * Rotates the secret of the token {@link #TOKEN_ID}; requests with the old secret are refused
+     * from the next session on ({@link #expireSessions()}).
+     *
+     * @param newSecret the secret the token carries from now on
+     */
+    public void changeTokenSecret(String newSecret) {
+        this.tokenSecret = java.util.Objects.requireNonNull(newSecret, "newSecret");
+    }
+
+    /** Ends every session: each connection logs in again on its next request, as after a session timeout. */
+    public void expireSessions() {
+        sessionEpoch.incrementAndGet();
+    }
+
+    /** @return how many logins succeeded or failed since the cloud was made or {@link #reset()} */
+    public long logins() {
+        return logins.get();
+    }
+
+    long sessionEpoch() {
+        return sessionEpoch.get();
+    }
+
+    /** One login attempt: whether the principal and secret are accepted. */
+    boolean login(io.dvmm.sdk.Credentials.Kind kind, String principal, String secret) {
+        logins.incrementAndGet();
+        return switch (kind) {
+            case PASSWORD -> USERNAME.equals(principal) && password.equals(secret);
+            case API_TOKEN -> TOKEN_ID.equals(principal) && tokenSecret.equals(secret);
+            default -> false;
+        };
     }
 
     void countRequest(String operation) {

@@ -58,7 +58,9 @@ final class InMemoryHypervisor extends AbstractHypervisor {
     final Duration taskDuration;
     final Duration ipDelay;
     private final Set<Capability> capabilities;
-    private volatile boolean authenticated;
+    private final Object loginLock = new Object();
+    /** The cloud's session epoch this connection is logged in to; -1 before the first login. */
+    private volatile long sessionEpoch = -1;
 
     InMemoryHypervisor(HypervisorConfig config) {
         super(InMemoryProvider.TYPE, config);
@@ -112,23 +114,44 @@ final class InMemoryHypervisor extends AbstractHypervisor {
         });
     }
 
+    /**
+     * Logs in once per session of the cloud ({@link InMemoryCloud#expireSessions()} ends them),
+     * reading the secret at each login; a refused login whose rotating secret has changed since it
+     * was read is tried once more with the new one.
+     */
     private void authenticate(String op) {
-        if (authenticated) {
+        long epoch = cloud.sessionEpoch();
+        if (sessionEpoch == epoch) {
             return;
         }
-        Credentials c = config.credentials();
-        boolean ok = switch (c.kind()) {
-            case NONE -> true;
-            case PASSWORD -> InMemoryCloud.USERNAME.equals(c.principal().orElse(null))
-                    && InMemoryCloud.PASSWORD.equals(c.secret().orElse(null));
-            case API_TOKEN -> InMemoryCloud.TOKEN_ID.equals(c.principal().orElse(null))
-                    && InMemoryCloud.TOKEN_SECRET.equals(c.secret().orElse(null));
-            case PROVIDER_SPECIFIC -> false;
-        };
-        if (!ok) {
-            throw new AuthenticationException("authentication failure for " + c.principal().orElse("(none)"), ctx(op));
+        synchronized (loginLock) {
+            if (sessionEpoch == epoch) {
+                return;
+            }
+            Credentials c = config.credentials();
+            boolean ok;
+            switch (c.kind()) {
+                case NONE -> ok = true;
+                case PASSWORD, API_TOKEN -> {
+                    String principal = c.principal().orElse(null);
+                    String secret = c.secret().orElse(null);
+                    ok = cloud.login(c.kind(), principal, secret);
+                    if (!ok && c.rotates()) {
+                        String again = c.secret().orElse(null);
+                        if (!again.equals(secret)) {
+                            LOG.info("login to in-memory cloud {} as {} refused; the secret changed since it was read, "
+                                    + "logging in once more", cloud.name(), principal);
+                            ok = cloud.login(c.kind(), principal, again);
+                        }
+                    }
+                }
+                default -> ok = false;
+            }
+            if (!ok) {
+                throw new AuthenticationException("authentication failure for " + c.principal().orElse("(none)"), ctx(op));
+            }
+            sessionEpoch = epoch;
         }
-        authenticated = true;
     }
 
     /**

@@ -33,6 +33,26 @@ final class SimulatedProxmox implements AutoCloseable {
                 .build();
     }
 
+    /** @return the SDK endpoint of the simulator, such as {@code proxmox://127.0.0.1:40123} */
+    String endpoint() {
+        return sim.sdkUri().toString();
+    }
+
+    /** @return the SHA-256 pin of its self-signed certificate */
+    String pin() {
+        return sim.certificateSha256();
+    }
+
+    /** @return the id of its API token */
+    String tokenId() {
+        return sim.apiTokenId();
+    }
+
+    /** @return the secret of its API token: what a vault would hold */
+    String tokenSecret() {
+        return sim.apiTokenSecret();
+    }
+
     String template() {
         return sim.templateName();
     }

@@ -93,6 +93,24 @@ class CapabilityMatrixTest {
         assertThat(m.group(1)).as("README " + what + "; regenerate with -Ddvmm.updateReadme=true").isEqualTo(expected);
     }
 
+    /** Every key HypervisorConfig.fromProperties reads has a row in the README's keys table, and no row names another. */
+    @Test
+    void readmeKeysTableListsEveryConfigurationKey() throws IOException {
+        String text = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
+        Matcher m = Pattern.compile("<!-- config-keys:start[^>]*-->\n(.*?)<!-- config-keys:end -->", Pattern.DOTALL).matcher(text);
+        assertThat(m.find()).as("README has the configuration keys markers").isTrue();
+        java.util.Set<String> documented = new java.util.TreeSet<>();
+        for (String row : m.group(1).split("\n")) {
+            String first = row.startsWith("| ") ? row.substring(2, Math.max(2, row.indexOf(" |", 2))) : "";
+            Matcher k = Pattern.compile("`([a-zA-Z.<>]+)`").matcher(first);
+            while (k.find()) {
+                documented.add(k.group(1));
+            }
+        }
+        documented.remove("<provider>.<name>");
+        assertThat(documented).containsExactlyInAnyOrderElementsOf(io.dvmm.sdk.HypervisorConfig.propertyKeys());
+    }
+
     @Test
     void theBomListsEveryPublishedModule() throws IOException {
         String parent = Files.readString(Path.of("..", "pom.xml"), StandardCharsets.UTF_8);

@@ -219,13 +219,26 @@ final class PowerVmProvisioning implements ProvisioningSteps<PowerVmProvisioning
                         + "; connect to the other one with its name in the endpoint's path", ctx());
             }
         });
-        if (plan.spec.placement().resourcePoolName().isPresent() || plan.spec.placement().clusterName().isPresent()
-                || plan.spec.placement().folderName().isPresent() || plan.spec.placement().datacenterName().isPresent()) {
-            String field = plan.spec.placement().resourcePoolName().isPresent() ? "placement.resourcePool"
-                    : plan.spec.placement().clusterName().isPresent() ? "placement.cluster"
-                    : plan.spec.placement().folderName().isPresent() ? "placement.folder" : "placement.datacenter";
+        io.dvmm.sdk.Placement pl = plan.spec.placement();
+        pl.hostId().ifPresent(h -> {
+            if (!h.equalsIgnoreCase(plan.system.uuid())) {
+                throw new InvalidSpecException("placement.hostId", "this connection serves managed system " + plan.system.name()
+                        + " (" + plan.system.uuid() + "); connect to the other one with its name in the endpoint's path", ctx());
+            }
+        });
+        String field = pl.resourcePoolName().isPresent() ? "placement.resourcePool"
+                : pl.resourcePoolId().isPresent() ? "placement.resourcePoolId"
+                : pl.clusterName().isPresent() ? "placement.cluster"
+                : pl.clusterId().isPresent() ? "placement.clusterId"
+                : pl.folderPath().isPresent() ? "placement.folder"
+                : pl.datacenterName().isPresent() ? "placement.datacenter" : null;
+        if (field != null) {
             throw new InvalidSpecException(field, "PowerVM places an LPAR by managed system (the endpoint) and datastore only; "
                     + "choose a shared processor pool with PowerVmOptions.sharedProcessorPoolId", ctx());
+        }
+        if (pl.datastoreId().isPresent()) {
+            throw new InvalidSpecException("placement.datastoreId", "name the storage pool or volume group with "
+                    + "placement.datastore (as Inventory.Datastore.name() reports it)", ctx());
         }
     }
 

@@ -17,6 +17,7 @@ import io.dvmm.sdk.RequestListener;
 import io.dvmm.sdk.spi.support.Deadline;
 import io.dvmm.sdk.spi.support.CallPolicy;
 import io.dvmm.sdk.spi.support.Futures;
+import io.dvmm.sdk.spi.support.SharedExecutorService;
 import io.dvmm.sdk.spi.support.TlsSupport;
 import java.io.IOException;
 import java.net.URI;
@@ -45,7 +46,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The wire: one OkHttp client per connection, {@code /api2/json} requests with form bodies,
  * authentication by API token or by ticket (cookie + CSRF token, renewed before its 2 h
- * lifetime, one fresh login on a 401), and the {@code {"data":...}} envelope. Every request goes
+ * lifetime, one fresh login on a 401), and the {@code {"data":...}} envelope. Secrets are read
+ * from the {@link Credentials} at each login (a password) or when first needed and again after a
+ * 401 (a token), never held longer: a login refused after a rotation reads the secret once more
+ * and, if it changed, tries once more with the new one. When the caller supplied the executor
+ * (a {@code HypervisorRegistry} does), OkHttp's calls run on it instead of a dispatcher pool of
+ * this connection's own, so that the threads stay bounded however many connections there are. Every request goes
  * through the connection's {@link CallPolicy}; only GETs are retried on transient errors.
  * Never logs headers, bodies or secrets.
  */
@@ -68,7 +74,9 @@ final class ProxmoxClient {
     private final CallPolicy calls;
     private final Executor executor;
     private final Credentials credentials;
-    private final String tokenHeader;
+    /** The {@code Authorization} header of token credentials, read when first needed and again after a 401. */
+    private volatile String tokenHeader;
+    private final boolean tokenAuth;
     private final long renewAfterNanos;
     private final long maxResponseBytes;
     private final long maxListingBytes;
@@ -94,16 +102,16 @@ final class ProxmoxClient {
                 .port(endpoint.getPort() > 0 ? endpoint.getPort() : DEFAULT_PORT)
                 .addPathSegment("api2").addPathSegment("json").build();
         switch (credentials.kind()) {
-            case API_TOKEN -> this.tokenHeader = "PVEAPIToken=" + credentials.principal().orElseThrow() + "="
-                    + credentials.secret().orElseThrow();
-            case PASSWORD -> this.tokenHeader = null;
+            case API_TOKEN -> this.tokenAuth = true;
+            case PASSWORD -> this.tokenAuth = false;
             default -> throw new InvalidSpecException("credentials",
                     "Proxmox needs Credentials.apiToken(id, secret) or Credentials.password(user@realm, password)",
                     ErrorContext.of(ProxmoxProvider.TYPE, "connect"));
         }
         this.renewAfterNanos = Duration.ofMinutes(ticketRenewMinutes).toNanos();
         TlsSupport.Material tls = TlsSupport.create(config.tls(), ProxmoxProvider.TYPE, endpoint);
-        Dispatcher dispatcher = new Dispatcher();
+        // A caller's executor runs OkHttp's calls too (its shutdown stays the caller's business); else the dispatcher's own pool.
+        Dispatcher dispatcher = config.executor().isPresent() ? new Dispatcher(new SharedExecutorService(executor)) : new Dispatcher();
         dispatcher.setMaxRequests(config.maxConcurrentRequests());
         dispatcher.setMaxRequestsPerHost(config.maxConcurrentRequests());
         OkHttpClient.Builder b = new OkHttpClient.Builder()
@@ -191,10 +199,25 @@ final class ProxmoxClient {
     private CompletableFuture<JsonNode> send(String operation, String method, List<String> path, Map<String, String> query,
                                              Map<String, String> form, Duration timeout, boolean mayRelogin) {
         ErrorContext ctx = ErrorContext.of(ProxmoxProvider.TYPE, operation);
-        if (tokenHeader != null) {
-            return execute(ctx, method, path, query, form, null, timeout);
+        if (tokenAuth) {
+            String header;
+            try {
+                header = tokenHeader();
+            } catch (HypervisorException e) {
+                return Futures.failed(e);
+            }
+            return execute(ctx, method, path, query, form, null, header, timeout).exceptionallyCompose(e -> {
+                Throwable cause = Futures.unwrap(e);
+                if (mayRelogin && credentials.rotates() && cause instanceof AuthenticationException ae
+                        && "401".equals(ae.serverCode().orElse("")) && rereadToken(header)) {
+                    LOG.info("token {} refused on {} {}; its secret changed since it was read, sending once more",
+                            credentials.principal().orElse(""), method, describe(path));
+                    return send(operation, method, path, query, form, timeout, false);
+                }
+                return CompletableFuture.failedFuture(cause);
+            });
         }
-        return session(ctx, timeout).thenCompose(s -> execute(ctx, method, path, query, form, s, timeout)
+        return session(ctx, timeout).thenCompose(s -> execute(ctx, method, path, query, form, s, null, timeout)
                 .exceptionallyCompose(e -> {
                     Throwable cause = io.dvmm.sdk.spi.support.Futures.unwrap(e);
                     if (mayRelogin && cause instanceof AuthenticationException ae && "401".equals(ae.serverCode().orElse(""))) {
@@ -204,6 +227,31 @@ final class ProxmoxClient {
                     }
                     return CompletableFuture.failedFuture(cause);
                 }));
+    }
+
+    /** The token header, reading the secret when no header is held. */
+    private String tokenHeader() {
+        String h = tokenHeader;
+        if (h == null) {
+            h = "PVEAPIToken=" + credentials.principal().orElseThrow() + "=" + credentials.secret().orElseThrow();
+            tokenHeader = h;
+        }
+        return h;
+    }
+
+    /** After a 401: reads the secret again; whether it changed (and the new header is held). */
+    private boolean rereadToken(String refused) {
+        try {
+            String fresh = "PVEAPIToken=" + credentials.principal().orElseThrow() + "=" + credentials.secret().orElseThrow();
+            if (fresh.equals(refused)) {
+                return false;
+            }
+            tokenHeader = fresh;
+            return true;
+        } catch (HypervisorException e) {
+            LOG.debug("reading the token secret again failed: {}", e.getMessage());
+            return false;
+        }
     }
 
     private void invalidate(Session s) {
@@ -225,9 +273,8 @@ final class ProxmoxClient {
                 return login;
             }
             CompletableFuture<Session> f = s != null
-                    ? requestTicket(ctx, s.ticket(), timeout)
-                            .exceptionallyCompose(e -> requestTicket(ctx, credentials.secret().orElseThrow(), timeout))
-                    : requestTicket(ctx, credentials.secret().orElseThrow(), timeout);
+                    ? requestTicket(ctx, s.ticket(), timeout).exceptionallyCompose(e -> passwordLogin(ctx, timeout))
+                    : passwordLogin(ctx, timeout);
             login = f;
             f.whenComplete((fresh, e) -> {
                 synchronized (sessionLock) {
@@ -240,11 +287,42 @@ final class ProxmoxClient {
         }
     }
 
+    /**
+     * A login with the password as the credentials answer it now; refused, and the password
+     * rotating, it is read once more and, if it changed since, sent once more.
+     */
+    private CompletableFuture<Session> passwordLogin(ErrorContext ctx, Duration timeout) {
+        String first;
+        try {
+            first = credentials.secret().orElseThrow();
+        } catch (HypervisorException e) {
+            return Futures.failed(e);
+        }
+        return requestTicket(ctx, first, timeout).exceptionallyCompose(e -> {
+            Throwable cause = Futures.unwrap(e);
+            if (!(cause instanceof AuthenticationException) || !credentials.rotates()) {
+                return Futures.failed(cause);
+            }
+            String again;
+            try {
+                again = credentials.secret().orElseThrow();
+            } catch (HypervisorException reread) {
+                return Futures.failed(cause);
+            }
+            if (again.equals(first)) {
+                return Futures.failed(cause);
+            }
+            LOG.info("login to {} as {} refused; the password changed since it was read, logging in once more", base.host(),
+                    credentials.principal().orElse(""));
+            return requestTicket(ctx, again, timeout);
+        });
+    }
+
     private CompletableFuture<Session> requestTicket(ErrorContext ctx, String password, Duration timeout) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("username", credentials.principal().orElseThrow());
         form.put("password", password);
-        return execute(ctx.withOperation("login"), "POST", path("access", "ticket"), Map.of(), form, null, timeout).thenApply(data -> {
+        return execute(ctx.withOperation("login"), "POST", path("access", "ticket"), Map.of(), form, null, null, timeout).thenApply(data -> {
             if (data.has("NeedTFA") && data.path("NeedTFA").asInt() == 1) {
                 throw new AuthenticationException("the user needs two-factor authentication; use an API token", ctx);
             }
@@ -259,7 +337,7 @@ final class ProxmoxClient {
     }
 
     private CompletableFuture<JsonNode> execute(ErrorContext ctx, String method, List<String> path, Map<String, String> query,
-                                                Map<String, String> form, Session s, Duration timeout) {
+                                                Map<String, String> form, Session s, String authorization, Duration timeout) {
         HttpUrl.Builder url = base.newBuilder();
         for (String segment : path) {
             url.addPathSegment(segment);
@@ -273,8 +351,8 @@ final class ProxmoxClient {
             body = fb.build();
         }
         rb.method(method, body);
-        if (tokenHeader != null) {
-            rb.header("Authorization", tokenHeader);
+        if (authorization != null) {
+            rb.header("Authorization", authorization);
         } else if (s != null) {
             rb.header("Cookie", "PVEAuthCookie=" + s.ticket());
             if (!"GET".equals(method)) {

@@ -10,6 +10,7 @@ import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
+import io.dvmm.sdk.spi.support.SharedExecutorService;
 import okhttp3.EventListener;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -29,7 +30,6 @@ import java.net.Proxy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -84,7 +84,7 @@ final class VimClient implements AutoCloseable {
         this.listener = config.requestListener();
         this.maxResponseBytes = config.maxResponseBytes();
         this.maxListingBytes = config.maxListingBytes();
-        Dispatcher dispatcher = new Dispatcher(new SdkExecutor(executor));
+        Dispatcher dispatcher = new Dispatcher(new SharedExecutorService(executor));
         // CallPolicy bounds the requests in flight; OkHttp must never queue one behind its own, smaller limits.
         dispatcher.setMaxRequests(config.maxConcurrentRequests() + 4);
         dispatcher.setMaxRequestsPerHost(config.maxConcurrentRequests() + 4);
@@ -371,50 +371,6 @@ final class VimClient implements AutoCloseable {
             if (count > limit) {
                 throw new TooLarge();
             }
-        }
-    }
-
-    /**
-     * The SDK's executor as the {@code ExecutorService} OkHttp's dispatcher wants; shutting it
-     * down is the SDK's business, not OkHttp's.
-     */
-    private static final class SdkExecutor extends AbstractExecutorService {
-        private final Executor delegate;
-        private volatile boolean shutdown;
-
-        SdkExecutor(Executor delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public void execute(Runnable command) {
-            delegate.execute(command);
-        }
-
-        @Override
-        public void shutdown() {
-            shutdown = true;
-        }
-
-        @Override
-        public List<Runnable> shutdownNow() {
-            shutdown = true;
-            return List.of();
-        }
-
-        @Override
-        public boolean isShutdown() {
-            return shutdown;
-        }
-
-        @Override
-        public boolean isTerminated() {
-            return shutdown;
-        }
-
-        @Override
-        public boolean awaitTermination(long timeout, TimeUnit unit) {
-            return shutdown;
         }
     }
 }

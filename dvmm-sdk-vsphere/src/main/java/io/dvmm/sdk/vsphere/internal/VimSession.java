@@ -3,6 +3,7 @@ package io.dvmm.sdk.vsphere.internal;
 import com.vmware.vim25.ManagedObjectReference;
 import com.vmware.vim25.ServiceContent;
 import io.dvmm.sdk.AuthenticationException;
+import io.dvmm.sdk.Credentials;
 import io.dvmm.sdk.HypervisorException;
 import io.dvmm.sdk.UnavailableException;
 import io.dvmm.sdk.spi.support.CallPolicy;
@@ -21,7 +22,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * One vSphere session over a {@link VimClient}: service content and login (2 requests, once),
  * every request through the connection's {@link CallPolicy} exactly once, one re-login when the
  * server says {@code NotAuthenticated} (shared by every request that hears it), keepalive and
- * logout. Session-scoped objects (collectors, views, filters) die with a session; requests on
+ * logout. The password is read from the {@link Credentials} at each login and kept no longer (a
+ * login refused after a rotation reads it once more and, if it changed, logs in once more).
+ * Session-scoped objects (collectors, views, filters) die with a session; requests on
  * them are not resent after a re-login, their owner rebuilds them ({@link #generation()}).
  */
 final class VimSession {
@@ -38,19 +41,19 @@ final class VimSession {
 
     private final VimClient client;
     private final CallPolicy calls;
+    private final Credentials credentials;
     private final String username;
-    private final String password;
     private final Object lock = new Object();
     private final AtomicReference<CompletableFuture<ServiceContent>> login = new AtomicReference<>();
     private volatile ServiceContent content;
     private volatile int generation;
     private volatile boolean closed;
 
-    VimSession(VimClient client, CallPolicy calls, String username, String password) {
+    VimSession(VimClient client, CallPolicy calls, Credentials credentials) {
         this.client = client;
         this.calls = calls;
-        this.username = username;
-        this.password = password;
+        this.credentials = credentials;
+        this.username = credentials.principal().orElseThrow();
     }
 
     static ManagedObjectReference moRef(String type, String value) {
@@ -98,17 +101,43 @@ final class VimSession {
         return known.thenCompose(c -> {
             content = c;
             client.clearSession();
-            return send(scope, new VimClient.Call("Login", c.getSessionManager(), List.of(
-                    new VimXmlWriter.Arg("userName", String.class, username),
-                    new VimXmlWriter.Arg("password", String.class, password)), "UserSession", true, false))
-                    .thenApply(session -> {
-                        synchronized (lock) {
-                            generation++;
-                        }
-                        LOG.debug("logged in to {} as {}", client.endpoint().getHost(), username);
-                        return c;
-                    });
+            String password;
+            try {
+                password = credentials.secret().orElseThrow();
+            } catch (HypervisorException e) {
+                return Futures.<ServiceContent>failed(e);
+            }
+            return login(scope, c, password).exceptionallyCompose(e -> {
+                Throwable cause = Futures.unwrap(e);
+                if (!(cause instanceof AuthenticationException) || !credentials.rotates()) {
+                    return Futures.failed(cause);
+                }
+                String again;
+                try {
+                    again = credentials.secret().orElseThrow();
+                } catch (HypervisorException reread) {
+                    return Futures.failed(cause);
+                }
+                if (again.equals(password)) {
+                    return Futures.failed(cause);
+                }
+                LOG.info("login to {} as {} refused; the password changed since it was read, logging in once more",
+                        client.endpoint().getHost(), username);
+                return login(scope, c, again);
+            }).thenApply(session -> {
+                synchronized (lock) {
+                    generation++;
+                }
+                LOG.debug("logged in to {} as {}", client.endpoint().getHost(), username);
+                return c;
+            });
         });
+    }
+
+    private CompletableFuture<Object> login(Scope scope, ServiceContent c, String password) {
+        return send(scope, new VimClient.Call("Login", c.getSessionManager(), List.of(
+                new VimXmlWriter.Arg("userName", String.class, username),
+                new VimXmlWriter.Arg("password", String.class, password)), "UserSession", true, false));
     }
 
     /**

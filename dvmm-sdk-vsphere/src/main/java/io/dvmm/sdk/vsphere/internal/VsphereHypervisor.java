@@ -94,14 +94,15 @@ final class VsphereHypervisor extends AbstractHypervisor {
     VsphereHypervisor(HypervisorConfig config) {
         super(VimErrors.PROVIDER, config);
         Credentials creds = config.credentials();
-        if (creds.kind() != Credentials.Kind.PASSWORD || creds.principal().isEmpty() || creds.secret().isEmpty()) {
+        // The password itself is read at each login, not here: a rotating one is asked for when it is needed.
+        if (creds.kind() != Credentials.Kind.PASSWORD || creds.principal().isEmpty()) {
             throw new InvalidSpecException("credentials", "vSphere needs Credentials.password(user, password)", VimErrors.ctx("connect"));
         }
         long keepaliveSeconds = ProviderProperties.of(config, VsphereProvider.PROPERTIES).number(VsphereProvider.KEEPALIVE_SECONDS);
         URI sdk = sdkEndpoint(config.endpoint());
         TlsSupport.Material tls = TlsSupport.create(config.tls(), VimErrors.PROVIDER, sdk);
         this.client = new VimClient(sdk, tls, config, executor);
-        this.session = new VimSession(client, calls, creds.principal().get(), creds.secret().get());
+        this.session = new VimSession(client, calls, creds);
         this.port = new VimPort(session);
         this.updates = new VimUpdates(port, scheduler, config.readTimeout());
         this.tasks = new VimTasks(port, updates, config.readTimeout());

@@ -109,6 +109,32 @@ class VsphereSessionAndEsxiTest {
     }
 
     @Test
+    void aRotatingPasswordIsReadAtEachLoginAndOnceMoreAfterARefusal() {
+        RequestCounter requests = new RequestCounter();
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.Deque<String> stale = new java.util.ArrayDeque<>(List.of("stale-password"));
+        try (Vcsim sim = Vcsim.vcenter(1, 1, 1);
+             Hypervisor hv = Hypervisors.connect(VcsimFixture.config(sim, requests).credentials(Credentials.password(sim.username(),
+                     () -> {
+                         reads.incrementAndGet();
+                         return stale.isEmpty() ? sim.password() : stale.poll();
+                     })).build());
+             VsphereHypervisor admin = VcsimFixture.connect(sim)) {
+            assertThat(reads).as("nothing is read before the first login").hasValue(0);
+            hv.testConnection().join();
+            // The vault answered a stale password first: refused, read once more, logged in with the fresh one.
+            assertThat(reads).hasValue(2);
+            assertThat(requests.counts()).containsEntry("Login", 2L);
+            hv.listVms().join();
+            assertThat(reads).as("the session carries the calls").hasValue(2);
+            admin.testConnection().join();
+            endOtherSessions(admin);
+            hv.listVms().join();
+            assertThat(reads).as("the re-login after the session ended read the password again").hasValue(3);
+        }
+    }
+
+    @Test
     void wrongPasswordIsAnAuthenticationErrorThatNeverShowsTheSecret() {
         try (Vcsim sim = Vcsim.vcenter(1, 1, 1);
              Hypervisor hv = Hypervisors.connect(VcsimFixture.config(sim, TlsOptions.pinSha256(sim.sha256()))

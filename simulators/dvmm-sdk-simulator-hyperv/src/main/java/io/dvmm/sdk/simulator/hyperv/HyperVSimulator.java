@@ -74,9 +74,11 @@ public final class HyperVSimulator implements AutoCloseable {
     private final RequestLog scripts = new RequestLog(2_000, Set.of());
     private final Violations violations = new Violations("the WS-Management rules and the Hyper-V script contract");
     private LoopbackServer server;
+    private volatile String password;
 
     private HyperVSimulator(Builder b) {
         this.settings = b;
+        this.password = b.password;
         this.faults = new FaultPlan(b.seed);
         ScriptCatalog catalog = b.scripts != null ? b.scripts : ScriptCatalog.provider();
         SimulatorCertificate cert = SimulatorCertificate.shared();
@@ -176,7 +178,20 @@ public final class HyperVSimulator implements AutoCloseable {
     }
 
     public String password() {
-        return settings.password;
+        return password;
+    }
+
+    /**
+     * Rotates the account's password, as an administrator or a vault would: every request (Basic) and every new
+     * connection's handshake (NTLM) needs the new one from now on.
+     *
+     * @param newPassword the new password
+     * @return this simulator
+     */
+    public HyperVSimulator changePassword(String newPassword) {
+        password = Objects.requireNonNull(newPassword, "newPassword");
+        stack.changePassword(newPassword);
+        return this;
     }
 
     /** The host's NetBIOS name, also the NTLM domain of its local accounts. */

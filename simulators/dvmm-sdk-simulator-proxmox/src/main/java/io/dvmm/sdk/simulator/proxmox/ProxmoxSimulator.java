@@ -60,8 +60,8 @@ public final class ProxmoxSimulator implements AutoCloseable {
     private final FaultPlan faults = new FaultPlan();
     private final RequestLog requests = new RequestLog();
     private final Violations violations = new Violations("the PVE API schema");
-    private final String tokenSecret = UUID.randomUUID().toString();
-    private final String password = "sim-" + UUID.randomUUID();
+    private volatile String tokenSecret = UUID.randomUUID().toString();
+    private volatile String password = "sim-" + UUID.randomUUID();
     private LoopbackServer server;
 
     private ProxmoxSimulator(Builder b) {
@@ -301,6 +301,23 @@ public final class ProxmoxSimulator implements AutoCloseable {
     /** Every ticket and CSRF token issued so far (also expired ones), for tests proving they never leak into logs. */
     public List<String> issuedTicketSecrets() {
         return api.issuedSecrets();
+    }
+
+    /**
+     * Rotates {@code root@pam}'s password, as an administrator or a vault would: logins need the
+     * new one from now on; tickets already issued stay valid until they expire ({@link #expireTickets()}).
+     */
+    public ProxmoxSimulator changePassword(String newPassword) {
+        password = java.util.Objects.requireNonNull(newPassword, "newPassword");
+        api.changePassword(newPassword);
+        return this;
+    }
+
+    /** Rotates the secret of the API token {@link #apiTokenId()}: requests with the old secret get 401 from now on. */
+    public ProxmoxSimulator changeTokenSecret(String newSecret) {
+        tokenSecret = java.util.Objects.requireNonNull(newSecret, "newSecret");
+        api.changeTokenSecret(newSecret);
+        return this;
     }
 
     /** Invalidates every issued ticket, as a restart of pveproxy with a new key would. */

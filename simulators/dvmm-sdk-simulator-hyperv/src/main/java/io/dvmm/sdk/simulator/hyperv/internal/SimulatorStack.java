@@ -24,6 +24,7 @@ public final class SimulatorStack {
     private final HostModel model;
     private final ShellTable shells;
     private final WinRmService service;
+    private final WinRmAuth auth;
 
     public SimulatorStack(Config c, FaultPlan faults, RequestLog messages, RequestLog scripts, Violations violations) {
         this.host = new HyperVHost(c.hostInfo(), c.timings(), c.clock(), c.seed());
@@ -34,7 +35,7 @@ public final class SimulatorStack {
         WsManWriter writer = new WsManWriter(c.hostInfo().name());
         WsManEndpoint endpoint = new WsManEndpoint(shells, powershell, writer, faults, scripts, c.clock(),
                 new WsManEndpoint.Settings(c.stdoutReceives(), c.maxTimeout()));
-        WinRmAuth auth = new WinRmAuth(c.account(), c.basic(), c.ntlm(), c.certificate(), c.clock());
+        this.auth = new WinRmAuth(c.account(), c.basic(), c.ntlm(), c.certificate(), c.clock());
         this.service = new WinRmService(auth, new WsManRules(violations, c.maxTimeout()), endpoint, writer, faults, messages,
                 violations, c.tls(), c.allowUnencrypted());
     }
@@ -50,6 +51,11 @@ public final class SimulatorStack {
     public List<SimShell> shells() {
         return shells.live().stream().map(s -> new SimShell(s.id(), s.user(), s.environment(), s.codePage(), s.commandsRun(),
                 s.openCommands(), s.created(), s.lastUsed())).toList();
+    }
+
+    /** Rotates the account's password. */
+    public void changePassword(String newPassword) {
+        auth.changePassword(newPassword);
     }
 
     /** Ends every shell, as an idle timeout or a WinRM restart would. */

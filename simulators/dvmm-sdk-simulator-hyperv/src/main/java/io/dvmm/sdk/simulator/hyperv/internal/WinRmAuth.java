@@ -32,7 +32,7 @@ final class WinRmAuth {
         NtlmSession session;
     }
 
-    private final Account account;
+    private volatile Account account;
     private final boolean basic;
     private final boolean ntlm;
     private final X509Certificate certificate;
@@ -52,6 +52,12 @@ final class WinRmAuth {
         this.ntlm = ntlm;
         this.certificate = certificate;
         this.clock = clock;
+    }
+
+    /** A rotation of the account's password: requests (Basic) and handshakes (NTLM) need the new one from now on. */
+    void changePassword(String newPassword) {
+        Account a = account;
+        account = new Account(a.user(), newPassword, a.host());
     }
 
     /**

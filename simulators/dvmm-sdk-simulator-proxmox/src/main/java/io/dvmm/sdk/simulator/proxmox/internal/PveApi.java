@@ -68,6 +68,14 @@ public final class PveApi implements Function<SimRequest, SimResponse> {
         auth.expireTickets();
     }
 
+    public void changePassword(String newPassword) {
+        auth.changePassword(newPassword);
+    }
+
+    public void changeTokenSecret(String newSecret) {
+        auth.changeTokenSecret(newSecret);
+    }
+
     @Override
     public SimResponse apply(SimRequest request) {
         SimResponse answer = answer(request);

@@ -25,9 +25,9 @@ final class PveAuth {
     }
 
     private final String tokenId;
-    private final String tokenSecret;
+    private volatile String tokenSecret;
     private final String username;
-    private final String password;
+    private volatile String password;
     private final Map<String, Ticket> tickets = new ConcurrentHashMap<>();
     /** Further API tokens (privilege-separated ones of tests): id to secret. */
     private final Map<String, String> extraTokens = new ConcurrentHashMap<>();
@@ -44,6 +44,16 @@ final class PveAuth {
         this.password = password;
         this.ticketLifetimeMillis = ticketLifetime.toMillis();
         this.failureDelayMillis = failureDelay.toMillis();
+    }
+
+    /** A rotation of the user's password: issued tickets stay valid, as on PVE. */
+    void changePassword(String newPassword) {
+        password = newPassword;
+    }
+
+    /** A rotation of the token's secret: requests with the old one are refused from now on. */
+    void changeTokenSecret(String newSecret) {
+        tokenSecret = newSecret;
     }
 
     void addToken(String id, String secret) {
