@@ -1,5 +1,7 @@
 package io.dvmm.sdk.powervm.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import io.dvmm.sdk.AuthenticationException;
 import io.dvmm.sdk.BusyException;
 import io.dvmm.sdk.Credentials;
@@ -20,6 +22,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -53,6 +56,8 @@ import org.slf4j.LoggerFactory;
  */
 final class HmcClient {
     private static final Logger LOG = LoggerFactory.getLogger(HmcClient.class);
+    /** Only reads tokens, to tell a whole JSON answer from a garbled one. */
+    private static final JsonFactory JSON_FACTORY = new JsonFactory();
     static final int DEFAULT_PORT = 12443;
     private static final MediaType OCTETS = MediaType.get("application/octet-stream");
 
@@ -340,6 +345,8 @@ final class HmcClient {
                         mcType = type;
                     }
                     if (response.isSuccessful()) {
+                        String contentType = response.header("Content-Type", "");
+                        checkWellFormed(bytes, contentType, what, ctx);
                         complete(result, new Answer(response.code(), response.header("ETag"), response.header("Date"), type,
                                 bytes, what), null);
                     } else {
@@ -349,7 +356,7 @@ final class HmcClient {
                     report(ctx, method, path, response.code(), start, sent, -1, e.getClass().getSimpleName());
                     complete(result, null, HmcErrors.fromIo(what, e, ctx));
                 } catch (HypervisorException e) {
-                    report(ctx, method, path, response.code(), start, sent, -1, "too large");
+                    report(ctx, method, path, response.code(), start, sent, -1, "unreadable answer");
                     complete(result, null, e);
                 }
             }
@@ -398,6 +405,28 @@ final class HmcClient {
                         "request"), e));
             } else {
                 r.run();
+            }
+        }
+    }
+
+    /**
+     * A garbled or cut-off answer fails the attempt itself, where an idempotent request is sent again and a create is
+     * settled as one whose answer was lost, rather than the caller that binds the body later.
+     */
+    private static void checkWellFormed(byte[] bytes, String contentType, String what, ErrorContext ctx) {
+        if (bytes.length == 0) {
+            return;
+        }
+        String type = contentType.toLowerCase(Locale.ROOT);
+        if (type.contains("xml")) {
+            HmcXml.checkWellFormed(bytes, what, ctx);
+        } else if (type.contains("json")) {
+            try (JsonParser p = JSON_FACTORY.createParser(bytes)) {
+                while (p.nextToken() != null) {
+                    p.skipChildren();
+                }
+            } catch (IOException e) {
+                throw new ProtocolException(what + ": the answer is not well-formed JSON: " + e.getMessage(), ctx, true, e);
             }
         }
     }

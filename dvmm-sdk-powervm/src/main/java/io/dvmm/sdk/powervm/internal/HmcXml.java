@@ -257,6 +257,36 @@ final class HmcXml {
         }
     }
 
+    /**
+     * Reads a whole answer once, binding nothing, so that a garbled or cut-off body fails the request's own attempt
+     * (where an idempotent request is sent again and a create is settled as one whose answer was lost), not the caller
+     * that binds it later. A DTD is refused as everywhere else.
+     *
+     * @param xml the answer's body
+     * @param what the request, for errors
+     * @param ctx provider and operation, for errors
+     * @throws ProtocolException (retryable) when it is not well-formed; (not retryable) when it declares a DTD
+     */
+    static void checkWellFormed(byte[] xml, String what, ErrorContext ctx) {
+        try {
+            XMLStreamReader r = INPUT.createXMLStreamReader(new ByteArrayInputStream(xml));
+            try {
+                while (r.hasNext()) {
+                    if (r.next() == XMLStreamConstants.DTD) {
+                        throw refused(what, ctx);
+                    }
+                }
+            } finally {
+                r.close();
+            }
+        } catch (XMLStreamException | RuntimeException e) {
+            if (e instanceof ProtocolException p) {
+                throw p;
+            }
+            throw new ProtocolException(what + ": the answer is not well-formed XML: " + e.getMessage(), ctx, true, e);
+        }
+    }
+
     private static XMLStreamReader reader(byte[] xml) throws XMLStreamException {
         return new HrefOnly(INPUT.createXMLStreamReader(new ByteArrayInputStream(xml)));
     }

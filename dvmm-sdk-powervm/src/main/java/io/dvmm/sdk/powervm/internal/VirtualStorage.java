@@ -5,6 +5,7 @@ import io.dvmm.sdk.NotFoundException;
 import io.dvmm.sdk.ProtocolException;
 import io.dvmm.sdk.spi.support.Deadline;
 import io.dvmm.sdk.spi.support.Futures;
+import io.dvmm.sdk.spi.support.KeyedSequencer;
 import io.dvmm.sdk.spi.support.OperationRun;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -126,7 +127,8 @@ final class VirtualStorage {
     private final HmcJobs jobs;
     private final int etagRetries;
     private final Map<String, Served> newest = new ConcurrentHashMap<>();
-    private final Map<String, CompletableFuture<?>> tails = new ConcurrentHashMap<>();
+    /** Updates of one object (and group) one after the other: each needs the ETag the previous one produced. */
+    private final KeyedSequencer updates = new KeyedSequencer();
     private final Map<String, String> viosNames = new ConcurrentHashMap<>();
 
     VirtualStorage(HmcClient client, HmcJobs jobs, int etagRetries) {
@@ -219,7 +221,7 @@ final class VirtualStorage {
      */
     CompletableFuture<Served> update(String type, Served start, Function<DocumentPatch, Boolean> change, OperationRun run) {
         String key = start.uuid().toLowerCase(Locale.ROOT) + "?" + start.group();
-        return serial(key, () -> attempt(type, key, newer(start, newest.get(key)), change, run, 1));
+        return updates.submit(key, () -> attempt(type, key, newer(start, newest.get(key)), change, run, 1));
     }
 
     private static Served newer(Served a, Served b) {
@@ -260,25 +262,6 @@ final class VirtualStorage {
         }
         DocumentPatch d = docs.get(0);
         return new Served(uuid, d.self(), group, a.etag() != null ? a.etag() : d.etag(), d.body(), System.nanoTime());
-    }
-
-    /** Runs tasks of one key one after the other, without holding a thread while one waits. */
-    private <T> CompletableFuture<T> serial(String key, Supplier<CompletableFuture<T>> task) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        tails.compute(key, (k, previous) -> {
-            CompletableFuture<?> before = previous == null ? CompletableFuture.completedFuture(null) : previous;
-            CompletableFuture<T> mine = before.handle((x, e) -> null).thenCompose(x -> Futures.guard(task));
-            mine.whenComplete((v, e) -> {
-                tails.remove(k, mine);
-                if (e == null) {
-                    result.complete(v);
-                } else {
-                    result.completeExceptionally(Futures.unwrap(e));
-                }
-            });
-            return mine;
-        });
-        return result;
     }
 
     // ---- mappings --------------------------------------------------------------------------------------

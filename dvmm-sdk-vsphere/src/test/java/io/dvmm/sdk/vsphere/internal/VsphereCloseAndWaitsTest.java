@@ -4,39 +4,20 @@ import io.dvmm.sdk.simulator.vsphere.Vcsim;
 import io.dvmm.sdk.PowerState;
 import io.dvmm.sdk.StopSpec;
 import io.dvmm.sdk.VmInfo;
+import io.dvmm.sdk.testkit.ConnectionChurn;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What a connection holds: one long poll for every waiting operation, and nothing once it is closed. */
 class VsphereCloseAndWaitsTest {
-
-    private static int threads() {
-        return Thread.getAllStackTraces().size();
-    }
-
-    private static long sdkThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("dvmm-vsphere-")).count();
-    }
-
-    private static long fds() {
-        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
-            return s.count();
-        } catch (IOException e) {
-            return -1;
-        }
-    }
 
     private static boolean eventually(BooleanSupplier condition, Duration within) throws InterruptedException {
         long end = System.nanoTime() + within.toNanos();
@@ -52,26 +33,12 @@ class VsphereCloseAndWaitsTest {
     @Test
     void twoHundredClosedConnectionsLeaveNoThreadOrSocketBehind() throws InterruptedException {
         try (Vcsim sim = Vcsim.vcenter(1, 1, 1)) {
-            // Shared JVM-wide helpers (OkHttp's task runner, Okio's watchdog) start on first use: not a connection's.
-            for (int i = 0; i < 3; i++) {
-                VsphereHypervisor hv = VcsimFixture.connect(sim);
-                hv.testConnection().join();
-                hv.close();
-            }
-            eventually(() -> sdkThreads() == 0, Duration.ofSeconds(5));
-            int baseThreads = threads();
-            long baseFds = fds();
-            for (int i = 0; i < 200; i++) {
-                VsphereHypervisor hv = VcsimFixture.connect(sim);
-                hv.testConnection().join();
-                hv.close();
-            }
             // No System.gc(): close() itself must release them.
-            boolean released = eventually(() -> sdkThreads() == 0 && threads() <= baseThreads + 3 && fds() <= baseFds + 3,
-                    Duration.ofSeconds(10));
-            System.out.printf("after 200 closed connections: threads %d (baseline %d), fds %d (baseline %d), SDK threads %d%n",
-                    threads(), baseThreads, fds(), baseFds, sdkThreads());
-            assertThat(released).as("threads %d (baseline %d), fds %d (baseline %d)", threads(), baseThreads, fds(), baseFds).isTrue();
+            ConnectionChurn.Result r = ConnectionChurn.of(() -> VcsimFixture.connect(sim), hv -> hv.testConnection().join())
+                    .sdkThreads(t -> t.getName().startsWith("dvmm-vsphere-"))
+                    .run(200);
+            System.out.println("vsphere, after " + r);
+            r.assertReleased();
         }
     }
 
