@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cloudsoft.winrm4j.client.ShellCommand;
+import io.dvmm.sdk.AuthenticationException;
 import io.dvmm.sdk.ErrorContext;
 import io.dvmm.sdk.HypervisorConfig;
 import io.dvmm.sdk.HypervisorException;
@@ -246,7 +247,7 @@ final class HyperVClient implements AutoCloseable {
                     throw e;
                 }
                 LOG.debug("{}: the WinRM shell was gone; opening another and sending the command again", script.operation());
-                transport.closeShell(shell);
+                transport.forgetShell(shell);
                 shell = null;
                 fresh = true;
                 stdout = new BoundedText(limit, true);
@@ -273,11 +274,18 @@ final class HyperVClient implements AutoCloseable {
                         + " bytes; refused", ctx));
                 return;
             }
-            shells.release(slot, null);
-            if (shell != null) {
-                transport.closeShell(shell);
-            }
             HypervisorException mapped = HyperVErrors.fromTransport(e, ctx);
+            if (mapped instanceof AuthenticationException) {
+                // The host refused the login (WinRmLogin read the password again already): a Delete would be refused
+                // too. A shell whose Command was refused ran nothing and serves the next command.
+                boolean intact = shell != null && !slot.dedicated && shell.getNumberOfReceiveCalls() == 0;
+                shells.release(slot, intact ? shell : null);
+            } else {
+                shells.release(slot, null);
+                if (shell != null) {
+                    transport.closeShell(shell);
+                }
+            }
             report(ctx, script, mapped.serverCode().filter(c -> c.matches("\\d{3}")).map(Integer::parseInt).orElse(0), start,
                     command.length(), -1, e.getClass().getSimpleName());
             LOG.debug("{} failed after {} ms: {}", script.operation(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),

@@ -134,6 +134,11 @@ final class HyperVErrors {
             };
         }
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof WinRmLogin.Refused refused) {
+                return refused.toException(ctx);
+            }
+        }
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SSLException) {
                 return new AuthenticationException("TLS verification of the server failed (certificate not trusted, "
                         + "pin mismatch or handshake refused): " + t.getMessage(), ctx, error);

@@ -60,6 +60,10 @@ import org.slf4j.LoggerFactory;
  * conduit factory of its own whose pool holds one TCP connection ({@link NtlmSealingConduit}). A shell runs one
  * command at a time, so a channel's messages go one after the other over its one connection; a channel whose shell
  * closed serves the next shell. Over HTTPS no sealing: TLS protects the messages, and one client serves every shell.
+ *
+ * <p>winrm4j is given no password: {@link WinRmLogin}, the conduits' authentication supplier and the NTLM credentials
+ * of every client, reads it from the {@link Credentials} at each login (each Basic request, each NTLM handshake) and
+ * once more after a refused one, so that a rotated password is picked up without a new connection.
  */
 final class WinRmTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WinRmTransport.class);
@@ -73,6 +77,7 @@ final class WinRmTransport implements AutoCloseable {
     /** The client of every shell; {@code null} when sealed (a client per shell). */
     private final WinRmClient client;
     private final Supplier<WinRmClientBuilder> builders;
+    private final WinRmLogin login;
     private final URI url;
     private final boolean https;
     private final boolean sealed;
@@ -155,9 +160,6 @@ final class WinRmTransport implements AutoCloseable {
         // receive timeout is only the safety net behind it, a little later, so that a late answer is always the same
         // error (OperationTimeoutException, never repeated) rather than whichever of the two fired first.
         long receiveMs = Math.max(1, config.readTimeout().toMillis()) + RECEIVE_SLACK_MILLIS;
-        TLSClientParameters tlsParams = tls;
-        HTTPConduitConfigurer configurer = (name, address, conduit) -> configure(conduit, tlsParams, connectMs, receiveMs);
-
         String principal = creds.principal().orElseThrow();
         String dom = null;
         int slash = principal.indexOf('\\');
@@ -167,7 +169,13 @@ final class WinRmTransport implements AutoCloseable {
         }
         String u = principal;
         String d = dom;
-        String pw = creds.secret().orElseThrow();
+        this.login = new WinRmLogin(creds, u, d, !ntlm, sealed, host);
+        TLSClientParameters tlsParams = tls;
+        WinRmLogin logins = login;
+        HTTPConduitConfigurer configurer = (name, address, conduit) -> {
+            configure(conduit, tlsParams, connectMs, receiveMs);
+            conduit.setAuthSupplier(logins);
+        };
 
         Bus previousThreadBus = BusFactory.getThreadDefaultBus(false);
         Bus previousDefault = BusFactory.getDefaultBus(false);
@@ -195,7 +203,8 @@ final class WinRmTransport implements AutoCloseable {
 
         this.builders = () -> WinRmClient.builder(url.toString())
                 .authenticationScheme(ntlm ? AuthSchemes.NTLM : AuthSchemes.BASIC)
-                .credentials(d, u, pw)
+                // no password: WinRmLogin shows the host the one the credentials answer at each login
+                .credentials(d, u, "")
                 .context(context)
                 .locale(Locale.US)
                 .operationTimeout(operationTimeout.toMillis())
@@ -226,14 +235,18 @@ final class WinRmTransport implements AutoCloseable {
         try {
             WinRmClient w = builders.get().build();
             Client cxf = madeHere.get();
+            if (cxf == null) {
+                w.close();
+                throw new IllegalStateException("winrm4j made no CXF client on this connection's bus");
+            }
+            login.install(cxf);
             NtlmSealingConduit.Factory factory = null;
             if (sealed) {
-                if (cxf == null) {
-                    w.close();
-                    throw new IllegalStateException("winrm4j made no CXF client on this connection's bus");
-                }
                 factory = new NtlmSealingConduit.Factory();
                 seal(cxf, factory);
+            } else if (cxf.getConduit() instanceof HTTPConduit conduit && conduit.getClient() != null) {
+                // winrm4j's NTLM path replaced the policy configure() set; it resends without limit
+                conduit.getClient().setMaxRetransmits(1);
             }
             return new Channel(w, cxf, factory);
         } finally {
@@ -252,7 +265,11 @@ final class WinRmTransport implements AutoCloseable {
         winrm4jConduit.close();
     }
 
-    /** What every conduit of this connection's bus gets, on the Basic and the NTLM path alike. */
+    /**
+     * What every conduit of this connection's bus gets, on the Basic and the NTLM path alike. One resend at most: the
+     * one {@link WinRmLogin} asks for after a refused login (CXF's asynchronous conduit would otherwise resend a 401
+     * that names no scheme for ever).
+     */
     private static void configure(HTTPConduit conduit, TLSClientParameters tls, long connectMs, long receiveMs) {
         if (tls != null) {
             conduit.setTlsClientParameters(tls);
@@ -263,6 +280,7 @@ final class WinRmTransport implements AutoCloseable {
         p.setConnectionRequestTimeout(connectMs);
         p.setReceiveTimeout(receiveMs);
         p.setAutoRedirect(false);
+        p.setMaxRetransmits(1);
         conduit.setClient(p);
     }
 
@@ -326,6 +344,14 @@ final class WinRmTransport implements AutoCloseable {
             if (channel != null) {
                 keepOrClose(channel, deleted);
             }
+        }
+    }
+
+    /** Drops a shell the host no longer has ("shell not found"), sending nothing; a sealed channel serves the next shell. */
+    void forgetShell(ShellCommand shell) {
+        Channel channel = channels.remove(shell);
+        if (channel != null) {
+            keepOrClose(channel, true);
         }
     }
 

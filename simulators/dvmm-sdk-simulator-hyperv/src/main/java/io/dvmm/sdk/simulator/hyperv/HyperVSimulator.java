@@ -297,6 +297,16 @@ public final class HyperVSimulator implements AutoCloseable {
         stack.dropShells();
     }
 
+    /**
+     * Ends the keep-alive of every connection open now, as a host whose idle connection timeout passed would: each
+     * says {@code Connection: close} on its next answer (a 401 excepted, so that a handshake under way completes), and
+     * the client's next request opens a new connection, which NTLM authenticates afresh (with the password of the
+     * moment). Shells stay; later connections are kept alive as usual.
+     */
+    public void closeConnections() {
+        stack.closeConnections();
+    }
+
     // ---- counts, violations, faults --------------------------------------------------------------
 
     /** Every HTTP request, counted under {@code wsman:<Action>}, {@code http:401}, {@code wsman:invalid}. */

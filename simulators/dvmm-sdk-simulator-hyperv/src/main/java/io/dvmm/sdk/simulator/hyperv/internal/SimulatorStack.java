@@ -58,6 +58,11 @@ public final class SimulatorStack {
         auth.changePassword(newPassword);
     }
 
+    /** Closes every open connection after its next answer (keep-alive ended); shells stay. */
+    public void closeConnections() {
+        service.closeConnections();
+    }
+
     /** Ends every shell, as an idle timeout or a WinRM restart would. */
     public void dropShells() {
         shells.clear();

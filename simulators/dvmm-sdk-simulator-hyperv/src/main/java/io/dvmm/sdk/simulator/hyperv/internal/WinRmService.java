@@ -7,6 +7,7 @@ import io.dvmm.sdk.simulator.SimRequest;
 import io.dvmm.sdk.simulator.SimResponse;
 import io.dvmm.sdk.simulator.Violations;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -16,6 +17,10 @@ import java.util.function.Function;
  * <p>Counts go to the message log under {@code wsman:<Action>} (every request whose action could be read),
  * {@code http:401} (refused for authentication) and {@code wsman:invalid} (not a readable request). Fault rules
  * match the same keys; a rule that fires with its request not applied answers before the request takes effect.
+ *
+ * <p>{@link #closeConnections()} ends the keep-alive of every connection open at the time: its next answer (other
+ * than a 401, so that a handshake under way ends) says {@code Connection: close}, so the client's next request opens a
+ * new connection, which NTLM authenticates afresh.
  */
 public final class WinRmService implements Function<SimRequest, SimResponse> {
 
@@ -32,6 +37,10 @@ public final class WinRmService implements Function<SimRequest, SimResponse> {
     private final Violations violations;
     private final boolean tls;
     private final boolean allowUnencrypted;
+    /** The highest connection number seen. */
+    private final AtomicInteger newestConnection = new AtomicInteger(-1);
+    /** Connections numbered below this answer {@code Connection: close}. */
+    private volatile int closeBelow;
 
     WinRmService(WinRmAuth auth, WsManRules rules, WsManEndpoint endpoint, WsManWriter writer, FaultPlan faults,
                  RequestLog messages, Violations violations, boolean tls, boolean allowUnencrypted) {
@@ -46,8 +55,19 @@ public final class WinRmService implements Function<SimRequest, SimResponse> {
         this.allowUnencrypted = allowUnencrypted;
     }
 
+    /** Every connection open now is closed after its next answer; later ones are kept alive as usual. */
+    void closeConnections() {
+        closeBelow = newestConnection.get() + 1;
+    }
+
     @Override
     public SimResponse apply(SimRequest request) {
+        newestConnection.accumulateAndGet(request.connection(), Math::max);
+        SimResponse answer = answer(request);
+        return request.connection() < closeBelow && answer.status() != 401 ? answer.withHeader("Connection", "close") : answer;
+    }
+
+    private SimResponse answer(SimRequest request) {
         if (!request.path().equalsIgnoreCase("/wsman")) {
             messages.record(request, "http:404");
             return server(SimResponse.of(404, "Not Found"));
