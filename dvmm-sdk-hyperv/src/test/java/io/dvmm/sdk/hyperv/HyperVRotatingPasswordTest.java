@@ -153,6 +153,11 @@ class HyperVRotatingPasswordTest {
         return sim.count(HyperVSimulator.UNAUTHORIZED);
     }
 
+    /** NTLM handshakes the host saw: each answers its negotiate and the request before it with a 401. */
+    private int handshakes() {
+        return (int) (refusals() / 2);
+    }
+
     @ParameterizedTest
     @EnumSource(Path.class)
     void thePasswordIsReadAtEachLoginAndNeverAtConnect(Path path) throws Exception {
@@ -161,15 +166,22 @@ class HyperVRotatingPasswordTest {
         try (Hypervisor hv = connect(path, Credentials.password(sim.username(), vault))) {
             assertThat(vault.reads).as("connecting sends nothing and reads nothing").hasValue(0);
             await(hv.testConnection());
-            assertThat(vault.reads).as("the first command's logins").hasValue(path.firstCommand);
-            await(hv.listVms());
-            await(hv.listVms());
-            assertThat(vault.reads).as("Basic: one per request; NTLM: the connection stays authenticated")
-                    .hasValue(path.firstCommand + 2 * path.listVms);
             if (path.basic()) {
+                assertThat(vault.reads).as("the first command's logins").hasValue(path.firstCommand);
+            } else {
+                // One handshake per TCP connection; a loaded machine may have the pool open a second one meanwhile.
+                assertThat(vault.reads.get()).as("the first command's logins: one read per handshake").isEqualTo(handshakes())
+                        .isGreaterThanOrEqualTo(path.firstCommand);
+            }
+            await(hv.listVms());
+            await(hv.listVms());
+            if (path.basic()) {
+                assertThat(vault.reads).as("Basic: one per request").hasValue(path.firstCommand + 2 * path.listVms);
                 assertThat(refusals()).as("Basic is sent pre-emptively, never refused").isZero();
             } else {
-                assertThat(refusals()).as("one handshake: its two 401s").isEqualTo(2);
+                assertThat(vault.reads.get()).as("NTLM: an authenticated connection is not read again; one read per handshake")
+                        .isEqualTo(handshakes());
+                assertThat(refusals()).as("a handshake's two 401s, nothing else refused").isEven();
             }
         }
     }
@@ -187,11 +199,17 @@ class HyperVRotatingPasswordTest {
             vault.current.set(rotate());
             sim.closeConnections();
             assertThat(await(hv.listVms())).hasSize(2);
-            assertThat(vault.reads.get() - before).as("Basic: its three requests; NTLM: the new connection's handshake")
-                    .isEqualTo(path.basic() ? 3 : 1);
-            assertThat(refusals() - refused).as("nothing refused but the handshake's own 401s").isEqualTo(path.basic() ? 0 : 2);
-            await(hv.listVms());
-            assertThat(vault.reads.get() - before).isEqualTo(path.basic() ? 6 : 1);
+            if (path.basic()) {
+                assertThat(vault.reads.get() - before).as("Basic: its three requests").isEqualTo(3);
+                assertThat(refusals() - refused).as("nothing refused").isZero();
+                await(hv.listVms());
+                assertThat(vault.reads.get() - before).isEqualTo(6);
+            } else {
+                long newHandshakes = (refusals() - refused) / 2;
+                assertThat(newHandshakes).as("the closed connection is authenticated anew").isGreaterThanOrEqualTo(1);
+                assertThat((long) (vault.reads.get() - before)).as("one read per new handshake").isEqualTo(newHandshakes);
+                assertThat(refusals() - refused).as("nothing refused but the handshakes' own 401s").isEven();
+            }
         }
     }
 
