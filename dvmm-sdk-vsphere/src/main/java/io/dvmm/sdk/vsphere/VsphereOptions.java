@@ -67,7 +67,12 @@ public final class VsphereOptions implements ProviderOptions {
         private Builder() {
         }
 
-        /** @param value the VM's notes, at most 65535 characters @return this builder */
+        /**
+         * Sets the VM's notes (the "Notes" field, vSphere's {@code config.annotation}).
+         *
+         * @param value the notes, at most 65535 characters; {@code null} leaves the template's
+         * @return this builder
+         */
         public Builder annotation(String value) {
             this.annotation = value;
             return this;

@@ -15,6 +15,7 @@ import io.dvmm.sdk.NotFoundException;
 import io.dvmm.sdk.OperationOptions;
 import io.dvmm.sdk.PowerState;
 import io.dvmm.sdk.ProtocolException;
+import io.dvmm.sdk.ProviderProperty;
 import io.dvmm.sdk.ProviderOptions;
 import io.dvmm.sdk.Progress.Stage;
 import io.dvmm.sdk.Snapshot;
@@ -31,6 +32,7 @@ import io.dvmm.sdk.spi.support.ProviderProperties;
 import io.dvmm.sdk.spi.support.ProvisioningSteps;
 import io.dvmm.sdk.spi.support.TlsSupport;
 import io.dvmm.sdk.vsphere.VsphereOptions;
+import io.dvmm.sdk.vsphere.VsphereProvider;
 import io.dvmm.sdk.vsphere.internal.VimSession.Scope;
 
 import java.net.URI;
@@ -59,9 +61,10 @@ import java.util.function.Predicate;
  * {@link VsphereProvisioning} through the SDK's create skeleton, power operations
  * {@link VspherePower} through its state table. Lists use one paged container-view retrieval.
  */
-final class VsphereHypervisor extends AbstractHypervisor {
+public final class VsphereHypervisor extends AbstractHypervisor {
 
-    static final Set<Capability> VCENTER_CAPABILITIES = Set.copyOf(EnumSet.of(Capability.INVENTORY, Capability.LIST_VMS,
+    /** What a vCenter connection can do (what {@link VsphereProvider#capabilities()} reports before connecting). */
+    public static final Set<Capability> VCENTER_CAPABILITIES = Set.copyOf(EnumSet.of(Capability.INVENTORY, Capability.LIST_VMS,
             Capability.CLONE_FULL, Capability.CLONE_LINKED, Capability.GUEST_CUSTOMIZATION, Capability.CUSTOM_HOSTNAME,
             Capability.CLOUD_INIT, Capability.USER_DATA, Capability.DISKS, Capability.POWER, Capability.SUSPEND,
             Capability.RECONFIGURE, Capability.SNAPSHOTS, Capability.GUEST_IP, Capability.METADATA, Capability.DELETE,
@@ -91,14 +94,21 @@ final class VsphereHypervisor extends AbstractHypervisor {
     /** Host names seen by the last listing, so getVm can name a VM's host without a round trip. */
     private final Map<ManagedObjectReference, String> hostNames = new ConcurrentHashMap<>();
 
-    VsphereHypervisor(HypervisorConfig config) {
+    /**
+     * Connects lazily: checks the credentials and properties, builds the transport; the first call logs in.
+     *
+     * @param config the connection's configuration
+     * @param declared the properties {@link VsphereProvider} declares, to read and check {@code config}'s against
+     * @throws InvalidSpecException if the credentials are not a user and password
+     */
+    public VsphereHypervisor(HypervisorConfig config, List<ProviderProperty> declared) {
         super(VimErrors.PROVIDER, config);
         Credentials creds = config.credentials();
         // The password itself is read at each login, not here: a rotating one is asked for when it is needed.
         if (creds.kind() != Credentials.Kind.PASSWORD || creds.principal().isEmpty()) {
             throw new InvalidSpecException("credentials", "vSphere needs Credentials.password(user, password)", VimErrors.ctx("connect"));
         }
-        long keepaliveSeconds = ProviderProperties.of(config, VsphereProvider.PROPERTIES).number(VsphereProvider.KEEPALIVE_SECONDS);
+        long keepaliveSeconds = ProviderProperties.of(config, declared).number(VsphereProvider.KEEPALIVE_SECONDS);
         URI sdk = sdkEndpoint(config.endpoint());
         TlsSupport.Material tls = TlsSupport.create(config.tls(), VimErrors.PROVIDER, sdk);
         this.client = new VimClient(sdk, tls, config, executor);

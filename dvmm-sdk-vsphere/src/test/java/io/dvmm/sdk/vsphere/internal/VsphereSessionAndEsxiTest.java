@@ -17,6 +17,7 @@ import io.dvmm.sdk.TlsOptions;
 import io.dvmm.sdk.UnsupportedCapabilityException;
 import io.dvmm.sdk.VmInfo;
 import io.dvmm.sdk.VmProvisionSpec;
+import io.dvmm.sdk.vsphere.VsphereProvider;
 import io.dvmm.sdk.vsphere.internal.VimSession.Scope;
 import org.junit.jupiter.api.Test;
 

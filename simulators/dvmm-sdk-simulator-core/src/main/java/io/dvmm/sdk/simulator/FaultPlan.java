@@ -45,7 +45,11 @@ public final class FaultPlan {
     private final List<Injection> injected = new ArrayList<>();
     private final Random random;
 
-    /** A plan whose probabilities are drawn from {@code seed}. */
+    /**
+     * An empty plan whose probabilities are drawn from {@code seed}.
+     *
+     * @param seed the seed of the plan's one {@link Random}: the same seed, the same draws
+     */
     public FaultPlan(long seed) {
         this.random = new Random(seed);
     }
@@ -55,7 +59,12 @@ public final class FaultPlan {
         this(0);
     }
 
-    /** Appends a rule; earlier rules are consulted first. */
+    /**
+     * Appends a rule; earlier rules are consulted first.
+     *
+     * @param rule the rule, with its own count of times
+     * @return this plan
+     */
     public synchronized FaultPlan add(FaultRule rule) {
         rules.add(new Live(rule));
         return this;
@@ -65,7 +74,9 @@ public final class FaultPlan {
      * The fault for this request, using up one time of the rule that fired; {@link Fault#none()}
      * when none does.
      *
+     * @param request the request as it arrived
      * @param operation the simulator's key for the request (e.g. {@code "POST /nodes/{node}/qemu/{vmid}/clone"}), or null
+     * @return the fault of the first rule that fires, or {@link Fault#none()}
      */
     public synchronized Fault match(SimRequest request, String operation) {
         for (Iterator<Live> it = rules.iterator(); it.hasNext(); ) {
@@ -86,12 +97,20 @@ public final class FaultPlan {
         return Fault.none();
     }
 
-    /** The rules that can still fire, in order. */
+    /**
+     * The rules that can still fire, in order (a rule whose times are used up is gone).
+     *
+     * @return a snapshot of the rules
+     */
     public synchronized List<FaultRule> rules() {
         return rules.stream().map(l -> l.rule).toList();
     }
 
-    /** Every fault injected since creation or the last {@link #clear()}, in order. */
+    /**
+     * Every fault injected since creation or the last {@link #clear()}, in order.
+     *
+     * @return a snapshot of the injections
+     */
     public synchronized List<Injection> injected() {
         return List.copyOf(injected);
     }

@@ -45,6 +45,10 @@ public final class FaultRule {
     /**
      * Requests by method ({@code "*"} for any) and raw path pattern: {@code *} stands for any
      * characters within one segment, {@code **} for any characters across segments.
+     *
+     * @param method the HTTP method, in any case, or {@code "*"}
+     * @param pathPattern the pattern the whole path (before {@code ?}, still percent-encoded) must match
+     * @return a builder that fires once unless told otherwise
      */
     public static Builder onRequest(String method, String pathPattern) {
         Builder b = new Builder();
@@ -57,6 +61,9 @@ public final class FaultRule {
      * Requests the simulator tags with this operation key, or a pattern of it with {@code *} and
      * {@code **} as in {@link #onRequest} (e.g. {@code "* /nodes/{node}/qemu/**"}); {@code "*"}
      * alone matches every key.
+     *
+     * @param key the operation key or pattern; a request the simulator gives no key never matches
+     * @return a builder that fires once unless told otherwise
      */
     public static Builder onOperation(String key) {
         Builder b = new Builder();
@@ -64,7 +71,11 @@ public final class FaultRule {
         return b;
     }
 
-    /** Every request. */
+    /**
+     * Every request.
+     *
+     * @return a builder that fires once unless told otherwise
+     */
     public static Builder onAnyRequest() {
         return onRequest("*", "**");
     }
@@ -84,6 +95,11 @@ public final class FaultRule {
         return probability;
     }
 
+    /**
+     * What goes wrong when the rule fires.
+     *
+     * @return the fault, never {@link Fault#none()}
+     */
     public Fault fault() {
         return fault;
     }
@@ -122,7 +138,13 @@ public final class FaultRule {
         private Builder() {
         }
 
-        /** Fires for at most this many matching requests. */
+        /**
+         * Fires for at most this many matching requests.
+         *
+         * @param count how many times, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code count} is less than 1
+         */
         public Builder times(int count) {
             if (count < 1) {
                 throw new IllegalArgumentException("times must be at least 1");
@@ -131,13 +153,23 @@ public final class FaultRule {
             return this;
         }
 
-        /** Fires for every matching request (with {@link #withProbability}, for a share of them). */
+        /**
+         * Fires for every matching request (with {@link #withProbability}, for a share of them).
+         *
+         * @return this builder
+         */
         public Builder always() {
             this.times = UNLIMITED;
             return this;
         }
 
-        /** Fires for a matching request with this probability, drawn from the plan's seeded source. */
+        /**
+         * Fires for a matching request with this probability, drawn from the plan's seeded source.
+         *
+         * @param p the probability, above 0 and at most 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code p} is not in (0, 1]
+         */
         public Builder withProbability(double p) {
             if (!(p > 0 && p <= 1)) {
                 throw new IllegalArgumentException("probability must be in (0, 1]: " + p);
@@ -146,6 +178,13 @@ public final class FaultRule {
             return this;
         }
 
+        /**
+         * Completes the rule with what goes wrong.
+         *
+         * @param fault the fault to inject
+         * @return the rule, to {@link FaultPlan#add(FaultRule) add} to a plan
+         * @throws IllegalArgumentException if {@code fault} is {@link Fault#none()}
+         */
         public FaultRule then(Fault fault) {
             if (Objects.requireNonNull(fault, "fault").isNone()) {
                 throw new IllegalArgumentException("a rule needs a fault");

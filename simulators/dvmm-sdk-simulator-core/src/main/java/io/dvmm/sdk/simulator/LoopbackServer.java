@@ -50,34 +50,70 @@ public final class LoopbackServer implements AutoCloseable {
         }
     }
 
-    /** Starts a plain HTTP server on an ephemeral port. */
+    /**
+     * Starts a plain HTTP server on an ephemeral port.
+     *
+     * @param dispatcher answers each request; called on the connection's thread, so it must be thread-safe
+     * @return the running server; close it to stop it
+     * @throws UncheckedIOException if the server cannot listen on loopback
+     */
     public static LoopbackServer http(Function<SimRequest, SimResponse> dispatcher) {
         return new LoopbackServer(null, dispatcher);
     }
 
-    /** Starts an HTTPS server presenting {@code certificate} on an ephemeral port. */
+    /**
+     * Starts an HTTPS server presenting {@code certificate} on an ephemeral port.
+     *
+     * @param certificate the server certificate and key (for {@code 127.0.0.1} and {@code localhost})
+     * @param dispatcher answers each request; called on the connection's thread, so it must be thread-safe
+     * @return the running server; close it to stop it
+     * @throws UncheckedIOException if the server cannot listen on loopback
+     */
     public static LoopbackServer https(SimulatorCertificate certificate, Function<SimRequest, SimResponse> dispatcher) {
         return new LoopbackServer(Objects.requireNonNull(certificate, "certificate"), dispatcher);
     }
 
-    /** {@code http://127.0.0.1:port} or {@code https://127.0.0.1:port}, without a trailing slash. */
+    /**
+     * Where the server listens.
+     *
+     * @return {@code http://127.0.0.1:port} or {@code https://127.0.0.1:port}, without a trailing slash
+     */
     public URI url() {
         return URI.create((tls() ? "https" : "http") + "://" + host() + ":" + port());
     }
 
+    /**
+     * The address the server listens on.
+     *
+     * @return {@code 127.0.0.1}
+     */
     public String host() {
         return "127.0.0.1";
     }
 
+    /**
+     * The ephemeral port the server was given.
+     *
+     * @return the port
+     */
     public int port() {
         return server.getPort();
     }
 
+    /**
+     * Whether the server speaks HTTPS.
+     *
+     * @return true if it was started with {@link #https}
+     */
     public boolean tls() {
         return certificate != null;
     }
 
-    /** The certificate presented over TLS; empty for plain HTTP. */
+    /**
+     * The certificate presented over TLS.
+     *
+     * @return the certificate, or empty for plain HTTP
+     */
     public Optional<SimulatorCertificate> certificate() {
         return Optional.ofNullable(certificate);
     }

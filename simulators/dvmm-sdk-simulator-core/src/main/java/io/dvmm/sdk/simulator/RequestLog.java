@@ -36,6 +36,11 @@ public final class RequestLog {
     /** One received request. {@code operation} is null when the simulator gave it no key. */
     public record Entry(Instant at, String method, String path, String query, Map<String, List<String>> headers,
                         byte[] body, String operation) {
+        /**
+         * The body decoded as UTF-8.
+         *
+         * @return the body as text; empty for no body
+         */
         public String bodyText() {
             return new String(body, java.nio.charset.StandardCharsets.UTF_8);
         }
@@ -58,8 +63,11 @@ public final class RequestLog {
     }
 
     /**
-     * @param maxEntries how many entries to keep (counts are always exact)
-     * @param moreRedactedHeaders header names to redact besides the defaults
+     * A log that keeps the newest {@code maxEntries} entries.
+     *
+     * @param maxEntries how many entries to keep, 0 for none (counts are always exact)
+     * @param moreRedactedHeaders header names, in any case, to redact besides the defaults
+     * @throws IllegalArgumentException if {@code maxEntries} is negative
      */
     public RequestLog(int maxEntries, Set<String> moreRedactedHeaders) {
         if (maxEntries < 0) {
@@ -74,6 +82,7 @@ public final class RequestLog {
     /**
      * Records a request.
      *
+     * @param request the request as received; its credential headers are redacted in the entry
      * @param operation the simulator's key for it (counted by {@link #count(String)}), or null to count it only in {@link #total()}
      */
     public void record(SimRequest request, String operation) {
@@ -96,25 +105,42 @@ public final class RequestLog {
         }
     }
 
-    /** Requests recorded under this key. */
+    /**
+     * How many requests were recorded under this key.
+     *
+     * @param operation the simulator's operation key
+     * @return the exact count since creation or the last {@link #reset()}; 0 for a key never seen
+     */
     public long count(String operation) {
         LongAdder a = counts.get(operation);
         return a == null ? 0 : a.sum();
     }
 
-    /** Every key with its count, sorted by key. */
+    /**
+     * Every key with its count.
+     *
+     * @return keys to exact counts, sorted by key; a snapshot
+     */
     public Map<String, Long> counts() {
         Map<String, Long> out = new TreeMap<>();
         counts.forEach((k, v) -> out.put(k, v.sum()));
         return out;
     }
 
-    /** Every request recorded, with or without a key. */
+    /**
+     * How many requests were recorded, with or without a key.
+     *
+     * @return the exact count since creation or the last {@link #reset()}
+     */
     public long total() {
         return total.sum();
     }
 
-    /** The kept entries, oldest first. */
+    /**
+     * The kept entries (the newest, up to the bound).
+     *
+     * @return the entries, oldest first; a snapshot
+     */
     public List<Entry> snapshot() {
         synchronized (entries) {
             return List.copyOf(entries);

@@ -40,7 +40,11 @@ public final class SimulatorCertificate {
         this.serverSide = new HandshakeCertificates.Builder().heldCertificate(held).build();
     }
 
-    /** A new certificate, valid for ten years. */
+    /**
+     * A new certificate with a new key pair, valid for ten years.
+     *
+     * @return the certificate
+     */
     public static SimulatorCertificate create() {
         return new SimulatorCertificate(new HeldCertificate.Builder()
                 .commonName("127.0.0.1")
@@ -52,7 +56,12 @@ public final class SimulatorCertificate {
                 .build());
     }
 
-    /** One certificate for every simulator in this JVM, made on first use. */
+    /**
+     * One certificate for every simulator in this JVM, made on first use (making a key pair is the
+     * slow part of starting an HTTPS simulator).
+     *
+     * @return the JVM's shared certificate
+     */
     public static SimulatorCertificate shared() {
         SimulatorCertificate c = shared;
         if (c == null) {
@@ -67,11 +76,20 @@ public final class SimulatorCertificate {
         return c;
     }
 
+    /**
+     * The certificate itself.
+     *
+     * @return the self-signed X.509 certificate the server presents
+     */
     public X509Certificate certificate() {
         return held.certificate();
     }
 
-    /** SHA-256 of the DER encoding: 64 lower-case hex digits, as {@code TlsOptions.pinSha256} takes it. */
+    /**
+     * The certificate's pin.
+     *
+     * @return SHA-256 of the DER encoding: 64 lower-case hex digits, as {@code TlsOptions.pinSha256} takes it
+     */
     public String sha256() {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate().getEncoded()));
@@ -80,12 +98,20 @@ public final class SimulatorCertificate {
         }
     }
 
-    /** The certificate in PEM ({@code -----BEGIN CERTIFICATE-----}). */
+    /**
+     * The certificate in PEM, without its key.
+     *
+     * @return the {@code -----BEGIN CERTIFICATE-----} block
+     */
     public String pem() {
         return held.certificatePem();
     }
 
-    /** A PKCS12 trust store in memory holding only this certificate. */
+    /**
+     * A trust store that trusts this certificate and nothing else.
+     *
+     * @return a new PKCS12 key store in memory holding only this certificate
+     */
     public KeyStore trustStore() {
         try {
             KeyStore ts = KeyStore.getInstance("PKCS12");
@@ -97,7 +123,14 @@ public final class SimulatorCertificate {
         }
     }
 
-    /** Writes {@link #trustStore()} as a PKCS12 file and returns its path. */
+    /**
+     * Writes {@link #trustStore()} as a PKCS12 file.
+     *
+     * @param file where to write it; an existing file is replaced
+     * @param password the store's password
+     * @return {@code file}
+     * @throws UncheckedIOException if the file cannot be written
+     */
     public Path writeTrustStore(Path file, String password) {
         try (OutputStream out = Files.newOutputStream(file)) {
             trustStore().store(out, password.toCharArray());
@@ -109,7 +142,13 @@ public final class SimulatorCertificate {
         }
     }
 
-    /** Writes {@link #pem()} to a file and returns its path. */
+    /**
+     * Writes {@link #pem()} to a file, in ASCII.
+     *
+     * @param file where to write it; an existing file is replaced
+     * @return {@code file}
+     * @throws UncheckedIOException if the file cannot be written
+     */
     public Path writePem(Path file) {
         try {
             return Files.writeString(file, pem(), StandardCharsets.US_ASCII);

@@ -32,14 +32,29 @@ public abstract class SimulatorExtension<S extends AutoCloseable>
     private S simulator;
     private String startedBy;
 
+    /**
+     * An extension that injects simulators of this type.
+     *
+     * @param type the simulator's class: parameters of exactly this type are resolved
+     */
     protected SimulatorExtension(Class<S> type) {
         this.type = Objects.requireNonNull(type, "type");
     }
 
-    /** Starts the simulator for the test class of {@code context}. */
+    /**
+     * Starts the simulator for the test class of {@code context}. Called once per class that starts one.
+     *
+     * @param context the test class's (or test method's) context, e.g. to read an annotation's settings;
+     *        null when the simulator is started by {@link #simulator()} outside a test
+     * @return the running simulator
+     */
     protected abstract S start(ExtensionContext context);
 
-    /** The running simulator, started if need be (for fields and static helpers). */
+    /**
+     * The running simulator, started if need be (for fields and static helpers).
+     *
+     * @return the simulator this extension runs
+     */
     public synchronized S simulator() {
         return simulator(null);
     }

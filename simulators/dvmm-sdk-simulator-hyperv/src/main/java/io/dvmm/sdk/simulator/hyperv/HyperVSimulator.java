@@ -53,18 +53,30 @@ import java.util.UUID;
  */
 public final class HyperVSimulator implements AutoCloseable {
 
+    /** {@link #messages()} key of a shell Create (opening a cmd shell). */
     public static final String CREATE = "wsman:Create";
+    /** {@link #messages()} key of a Command (starting a script in a shell). */
     public static final String COMMAND = "wsman:Command";
+    /** {@link #messages()} key of a Receive (reading a command's output). */
     public static final String RECEIVE = "wsman:Receive";
+    /** {@link #messages()} key of a Signal (terminating a command). */
     public static final String SIGNAL = "wsman:Signal";
+    /** {@link #messages()} key of a shell Delete (closing a shell). */
     public static final String DELETE = "wsman:Delete";
+    /** {@link #messages()} key of a request answered 401 (no or wrong credentials, or an NTLM handshake step). */
     public static final String UNAUTHORIZED = "http:401";
 
+    /** The seeded host's name (NetBIOS name and NTLM domain) unless {@link Builder#hostName} says otherwise. */
     public static final String HOST_NAME = "HV01";
+    /** The seeded Internal switch. */
     public static final String DEFAULT_SWITCH = "Default Switch";
+    /** The seeded folder of template disks. */
     public static final String TEMPLATES_FOLDER = "D:\\templates";
+    /** The seeded template disk (Ubuntu 24.04, 30 GiB). */
     public static final String TEMPLATE_VHDX = "D:\\templates\\ubuntu-24.04.vhdx";
+    /** The seeded template VM, marked by its Notes {@code [hvsdk-template]}. */
     public static final String TEMPLATE_VM = "tmpl-debian12";
+    /** The seeded, empty folder for new VMs. */
     public static final String VM_ROOT = "D:\\vms";
 
     private final Builder settings;
@@ -112,11 +124,22 @@ public final class HyperVSimulator implements AutoCloseable {
         }
     }
 
+    /**
+     * Settings for a simulator; every one has a default (HTTPS, Basic and NTLM, the seeded host, the provider's
+     * scripts from the checkout).
+     *
+     * @return a builder with those defaults
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Binds an ephemeral loopback port and starts serving. */
+    /**
+     * Binds an ephemeral loopback port and starts serving; does nothing if already started.
+     *
+     * @return this simulator
+     * @throws java.io.UncheckedIOException if no loopback port can be bound
+     */
     public synchronized HyperVSimulator start() {
         if (server == null) {
             server = settings.tls ? LoopbackServer.https(SimulatorCertificate.shared(), stack.service())
@@ -135,20 +158,41 @@ public final class HyperVSimulator implements AutoCloseable {
 
     // ---- connection facts ------------------------------------------------------------------------
 
-    /** The WinRM endpoint, {@code https://127.0.0.1:port/wsman} (or http). */
+    /**
+     * The WinRM endpoint.
+     *
+     * @return {@code https://127.0.0.1:port/wsman} ({@code http} without TLS)
+     * @throws IllegalStateException if the simulator is not started
+     */
     public URI url() {
         return URI.create((settings.tls ? "https" : "http") + "://127.0.0.1:" + port() + "/wsman");
     }
 
-    /** The SDK connection URI, {@code hyperv://127.0.0.1:port}. */
+    /**
+     * The URI to pass to {@code HypervisorConfig.builder}.
+     *
+     * @return {@code hyperv://127.0.0.1:port}
+     * @throws IllegalStateException if the simulator is not started
+     */
     public URI sdkUri() {
         return URI.create("hyperv://127.0.0.1:" + port());
     }
 
+    /**
+     * The address the simulator listens on.
+     *
+     * @return {@code 127.0.0.1}
+     */
     public String host() {
         return "127.0.0.1";
     }
 
+    /**
+     * The ephemeral port the simulator was given.
+     *
+     * @return the port
+     * @throws IllegalStateException if the simulator is not started
+     */
     public synchronized int port() {
         if (server == null) {
             throw new IllegalStateException("the simulator is not started");
@@ -156,27 +200,56 @@ public final class HyperVSimulator implements AutoCloseable {
         return server.port();
     }
 
+    /**
+     * Whether the simulator speaks HTTPS.
+     *
+     * @return true unless built with {@code tls(false)}
+     */
     public boolean tls() {
         return settings.tls;
     }
 
+    /**
+     * The certificate served over TLS.
+     *
+     * @return {@link SimulatorCertificate#shared()}: one per JVM, shared by every simulator
+     */
     public SimulatorCertificate certificate() {
         return SimulatorCertificate.shared();
     }
 
-    /** SHA-256 of the server certificate (DER), lower-case hex, for {@code TlsOptions.pinSha256}. */
+    /**
+     * The server certificate's pin.
+     *
+     * @return SHA-256 of the certificate (DER), lower-case hex, for {@code TlsOptions.pinSha256}
+     */
     public String certificateSha256() {
         return certificate().sha256();
     }
 
+    /**
+     * A trust store for clients that do not pin.
+     *
+     * @return a new in-memory PKCS12 store holding only the server certificate
+     */
     public KeyStore trustStore() {
         return certificate().trustStore();
     }
 
+    /**
+     * The local account the host accepts.
+     *
+     * @return the user name, {@code Administrator} unless {@link Builder#credentials} says otherwise
+     */
     public String username() {
         return settings.user;
     }
 
+    /**
+     * The account's password: random per simulator unless set, changed by {@link #changePassword}.
+     *
+     * @return the current password
+     */
     public String password() {
         return password;
     }
@@ -194,81 +267,182 @@ public final class HyperVSimulator implements AutoCloseable {
         return this;
     }
 
-    /** The host's NetBIOS name, also the NTLM domain of its local accounts. */
+    /**
+     * The host's NetBIOS name, also the NTLM domain of its local accounts.
+     *
+     * @return the name, {@value #HOST_NAME} unless {@link Builder#hostName} says otherwise
+     */
     public String hostName() {
         return settings.hostName;
     }
 
     // ---- state -----------------------------------------------------------------------------------
 
+    /**
+     * Every VM on the host now, the template included.
+     *
+     * @return a snapshot of each VM
+     */
     public List<SimVm> vms() {
         return stack.model().vms();
     }
 
+    /**
+     * One VM as it is now.
+     *
+     * @param id the VM's VMId (a GUID)
+     * @return a snapshot of the VM, or empty if there is none with this id
+     */
     public Optional<SimVm> vm(String id) {
         return stack.model().vm(id);
     }
 
+    /**
+     * The VMs of one name (Hyper-V lets names repeat).
+     *
+     * @param name the exact name
+     * @return a snapshot of each, empty if there is none
+     */
     public List<SimVm> vmsNamed(String name) {
         return vms().stream().filter(v -> v.name().equals(name)).toList();
     }
 
+    /**
+     * Every virtual disk file on the host now, templates included.
+     *
+     * @return a snapshot of each disk
+     */
     public List<SimVhd> vhds() {
         return stack.model().vhds();
     }
 
+    /**
+     * The host's virtual switches.
+     *
+     * @return a snapshot of each switch
+     */
     public List<SimSwitch> switches() {
         return stack.model().switches();
     }
 
+    /**
+     * A VM's checkpoints.
+     *
+     * @param vmId the VM's VMId
+     * @return its checkpoints; empty if it has none or there is no such VM
+     */
     public List<SimCheckpoint> checkpoints(String vmId) {
         return vm(vmId).map(SimVm::checkpoints).orElse(List.of());
     }
 
+    /**
+     * Every file on the host's volumes (not folders).
+     *
+     * @return a snapshot of each file
+     */
     public List<SimFile> files() {
         return stack.model().files();
     }
 
+    /**
+     * One file on the host.
+     *
+     * @param path a Windows path, e.g. {@code D:\vms\web-1\os.vhdx}
+     * @return the file, or empty if there is none or Windows could not name one so
+     */
     public Optional<SimFile> file(String path) {
         return stack.model().file(path);
     }
 
+    /**
+     * Whether a folder exists on the host.
+     *
+     * @param path a Windows path
+     * @return true if it names a folder; false if not, or if it is not a legal path
+     */
     public boolean folderExists(String path) {
         return stack.model().folderExists(path);
     }
 
+    /**
+     * The WinRM shells open now, e.g. to check a client reuses and closes them.
+     *
+     * @return a snapshot of each shell
+     */
     public List<SimShell> openShells() {
         return stack.shells();
     }
 
     // ---- changing the host -----------------------------------------------------------------------
 
+    /**
+     * Adds a virtual switch.
+     *
+     * @param name the switch's name
+     * @param type {@code External}, {@code Internal} or {@code Private}
+     * @return this simulator
+     */
     public HyperVSimulator addSwitch(String name, String type) {
         stack.model().addSwitch(name, type);
         return this;
     }
 
+    /**
+     * Puts a file on the host, creating its folder; an existing file is replaced.
+     *
+     * @param path a Windows path
+     * @param content the file's bytes, copied
+     * @return this simulator
+     */
     public HyperVSimulator addFile(String path, byte[] content) {
         stack.model().addFile(path, content);
         return this;
     }
 
+    /**
+     * Puts a template disk (a dynamic VHDX to clone from) on the host, creating its folder.
+     *
+     * @param path a Windows path, e.g. {@code D:\templates\alpine.vhdx}
+     * @param sizeBytes its virtual size; its file takes a tenth of it
+     * @return this simulator
+     */
     public HyperVSimulator addTemplateVhd(String path, long sizeBytes) {
         stack.model().addTemplateVhd(path, sizeBytes, sizeBytes / 10, "");
         return this;
     }
 
-    /** A VM made outside the SDK (its own folder and disk); returns its VMId. */
+    /**
+     * A VM made outside the SDK: generation 2, 2 vCPUs, 2 GiB, a dynamic {@code os.vhdx} in {@code folder}.
+     *
+     * @param name the VM's name (it may repeat another's)
+     * @param folder the VM's folder, a Windows path; created if need be
+     * @param switchName the switch of its one adapter, or null for no adapter
+     * @param running true to add it running, false off
+     * @return the new VM's VMId
+     */
     public String addVm(String name, String folder, String switchName, boolean running) {
         return stack.model().addVm(name, 2, 2, 2L << 30, "", folder, switchName, running);
     }
 
-    /** What the guest reports on an adapter once its IP delay has passed, instead of the model's addresses. */
+    /**
+     * What the guest reports on an adapter once its IP delay has passed, instead of the model's addresses.
+     *
+     * @param vmId the VM's VMId
+     * @param adapter the adapter's name
+     * @param addresses the IPv4 and IPv6 addresses to report, in order; empty for none
+     * @throws IllegalArgumentException if there is no such VM or it has no such adapter
+     */
     public void setGuestAddresses(String vmId, String adapter, List<String> addresses) {
         stack.model().setGuestAddresses(vmId, adapter, addresses);
     }
 
-    /** A guest that acknowledges shutdown requests and keeps running. */
+    /**
+     * A guest that acknowledges shutdown requests and keeps running.
+     *
+     * @param vmId the VM's VMId
+     * @param ignores true to make it ignore them, false to make it obey again
+     * @throws IllegalArgumentException if there is no VM {@code vmId}
+     */
     public void setIgnoresShutdown(String vmId, boolean ignores) {
         stack.model().setIgnoresShutdown(vmId, ignores);
     }
@@ -277,17 +451,33 @@ public final class HyperVSimulator implements AutoCloseable {
      * What the guest's shutdown integration service returns to InitiateShutdown and InitiateReboot: 0 or 4096 is
      * accepted, anything else makes {@code shutdown} and a guest {@code restart} fail with {@code HvsdkOperationFailed}
      * (32775 is Hyper-V's "invalid state").
+     *
+     * @param vmId the VM's VMId
+     * @param value the WMI return value
+     * @throws IllegalArgumentException if there is no VM {@code vmId}
      */
     public void setShutdownReturnValue(String vmId, int value) {
         stack.model().setShutdownReturnValue(vmId, value);
     }
 
-    /** A guest without integration services: no shutdown component, no KVP addresses, no heartbeat. */
+    /**
+     * Turns a guest's integration services off (no shutdown component, no KVP addresses, no heartbeat) or on.
+     *
+     * @param vmId the VM's VMId
+     * @param enabled false for a guest without them
+     * @throws IllegalArgumentException if there is no VM {@code vmId}
+     */
     public void setIntegrationServices(String vmId, boolean enabled) {
         stack.model().setIntegrationServices(vmId, enabled);
     }
 
-    /** Puts a VM in any Hyper-V state at once ({@code Paused}, {@code OffCritical}, ...). */
+    /**
+     * Puts a VM in any Hyper-V state at once, behind the SDK's back.
+     *
+     * @param vmId the VM's VMId
+     * @param state the state name, unchecked: {@code Running}, {@code Off}, {@code Paused}, {@code OffCritical}, ...
+     * @throws IllegalArgumentException if there is no VM {@code vmId}
+     */
     public void setVmState(String vmId, String state) {
         stack.model().setState(vmId, state);
     }
@@ -309,42 +499,76 @@ public final class HyperVSimulator implements AutoCloseable {
 
     // ---- counts, violations, faults --------------------------------------------------------------
 
-    /** Every HTTP request, counted under {@code wsman:<Action>}, {@code http:401}, {@code wsman:invalid}. */
+    /**
+     * Every HTTP request, counted under {@code wsman:<Action>}, {@code http:401}, {@code wsman:invalid}.
+     *
+     * @return the simulator's live message log (the newest 2,000 entries; counts are exact)
+     */
     public RequestLog messages() {
         return messages;
     }
 
-    /** Every command, counted under {@code script:<operation>}; an entry's body is the script text as decoded. */
+    /**
+     * Every command, counted under {@code script:<operation>}; an entry's body is the script text as decoded.
+     *
+     * @return the simulator's live script log (the newest 2,000 entries; counts are exact)
+     */
     public RequestLog scriptRuns() {
         return scripts;
     }
 
-    /** The count of one key of either log. */
+    /**
+     * The count of one key of either log.
+     *
+     * @param key a {@code script:<operation>} key ({@link #scriptRuns()}) or any other ({@link #messages()}), such as
+     *            {@link #COMMAND}
+     * @return the exact count since start or the last {@link #resetCounts()}
+     */
     public long count(String key) {
         return key.startsWith("script:") ? scripts.count(key) : messages.count(key);
     }
 
-    /** How many times the script of this operation ran ({@code list-vms}). */
+    /**
+     * How many times the script of this operation ran.
+     *
+     * @param operation the script's operation, such as {@code list-vms}
+     * @return the exact count since start or the last {@link #resetCounts()}
+     */
     public long scriptCount(String operation) {
         return scripts.count("script:" + operation);
     }
 
-    /** Both logs' counts by key. */
+    /**
+     * Both logs' counts by key.
+     *
+     * @return counts keyed as {@link #count} takes them, sorted; a snapshot
+     */
     public Map<String, Long> counts() {
         Map<String, Long> all = new TreeMap<>(messages.counts());
         all.putAll(scripts.counts());
         return all;
     }
 
+    /** Forgets both logs' entries and counts (the host's state stays). */
     public void resetCounts() {
         messages.reset();
         scripts.reset();
     }
 
+    /**
+     * WS-Management rules and script-contract rules clients broke.
+     *
+     * @return the simulator's live violation list; {@code assertNone()} it at the end of a test
+     */
     public Violations violations() {
         return violations;
     }
 
+    /**
+     * The faults to inject, on the keys of {@link #messages()} and {@link #scriptRuns()} (see the class comment).
+     *
+     * @return the simulator's live fault plan, seeded by {@link Builder#seed}; add rules to it
+     */
     public FaultPlan faults() {
         return faults;
     }
@@ -384,49 +608,94 @@ public final class HyperVSimulator implements AutoCloseable {
         private Builder() {
         }
 
-        /** HTTPS (the default, port 5986 on a real host) or plain HTTP (5985). */
+        /**
+         * HTTPS (the default, port 5986 on a real host) or plain HTTP (5985).
+         *
+         * @param on true for HTTPS
+         * @return this builder
+         */
         public Builder tls(boolean on) {
             this.tls = on;
             return this;
         }
 
-        /** The local account; the default is {@code Administrator} with a random password ({@link #password()}). */
+        /**
+         * The local account; the default is {@code Administrator} with a random password ({@link #password()}).
+         *
+         * @param user the account's name
+         * @param password its password
+         * @return this builder
+         */
         public Builder credentials(String user, String password) {
             this.user = Objects.requireNonNull(user, "user");
             this.password = Objects.requireNonNull(password, "password");
             return this;
         }
 
-        /** The host's name (NetBIOS name and NTLM domain); {@value #HOST_NAME} by default. */
+        /**
+         * The host's name (NetBIOS name and NTLM domain); {@value #HOST_NAME} by default.
+         *
+         * @param name the name
+         * @return this builder
+         */
         public Builder hostName(String name) {
             this.hostName = Objects.requireNonNull(name, "name");
             return this;
         }
 
-        /** The Windows Server release, 2016, 2019, 2022 (default) or 2025: OS facts and VM configuration versions. */
+        /**
+         * The Windows Server release: OS facts and VM configuration versions.
+         *
+         * @param year 2016, 2019, 2022 (the default) or 2025
+         * @return this builder
+         * @throws IllegalArgumentException for any other year
+         */
         public Builder windowsServer(int year) {
             HostInfo.windowsServer(year, "x");
             this.windowsServer = year;
             return this;
         }
 
+        /**
+         * Whether Basic authentication is accepted (WinRM's {@code Auth/Basic}); true by default.
+         *
+         * @param on false to answer Basic with 401
+         * @return this builder
+         */
         public Builder basic(boolean on) {
             this.basic = on;
             return this;
         }
 
+        /**
+         * Whether NTLM (Negotiate) authentication is accepted; true by default.
+         *
+         * @param on false to answer NTLM with 401
+         * @return this builder
+         */
         public Builder ntlm(boolean on) {
             this.ntlm = on;
             return this;
         }
 
-        /** WinRM's AllowUnencrypted: plain SOAP over HTTP (Basic, or NTLM without sealing) is refused unless true. */
+        /**
+         * WinRM's AllowUnencrypted: plain SOAP over HTTP (Basic, or NTLM without sealing) is refused unless true.
+         *
+         * @param on true to accept unencrypted SOAP over HTTP; false by default
+         * @return this builder
+         */
         public Builder allowUnencrypted(boolean on) {
             this.allowUnencrypted = on;
             return this;
         }
 
-        /** winrs MaxShellsPerUser; 30 by default. */
+        /**
+         * winrs MaxShellsPerUser: one more Create is refused with Windows' quota fault.
+         *
+         * @param max open shells per user, at least 1; 30 by default
+         * @return this builder
+         * @throws IllegalArgumentException if {@code max} is less than 1
+         */
         public Builder maxShellsPerUser(int max) {
             if (max < 1) {
                 throw new IllegalArgumentException("maxShellsPerUser must be at least 1");
@@ -435,19 +704,37 @@ public final class HyperVSimulator implements AutoCloseable {
             return this;
         }
 
-        /** winrs IdleTimeout: a shell unused this long is gone; 2 hours by default. */
+        /**
+         * winrs IdleTimeout: a shell unused this long is gone.
+         *
+         * @param d the timeout, positive; 2 hours by default
+         * @return this builder
+         * @throws IllegalArgumentException if {@code d} is null, zero or negative
+         */
         public Builder shellIdleTimeout(Duration d) {
             this.shellIdleTimeout = positive(d, "shellIdleTimeout");
             return this;
         }
 
-        /** MaxTimeoutms: the longest a Receive waits whatever its OperationTimeout; 60 s by default. */
+        /**
+         * MaxTimeoutms: the longest a Receive waits whatever its OperationTimeout.
+         *
+         * @param d the timeout, positive; 60 s by default
+         * @return this builder
+         * @throws IllegalArgumentException if {@code d} is null, zero or negative
+         */
         public Builder maxTimeout(Duration d) {
             this.maxTimeout = positive(d, "maxTimeout");
             return this;
         }
 
-        /** Over how many Receives a command's stdout is spread (each but the last answering Running); 1 by default. */
+        /**
+         * Over how many Receives a command's stdout is spread (each but the last answering Running).
+         *
+         * @param n the number of Receives, at least 1; 1 by default
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is less than 1
+         */
         public Builder stdoutReceives(int n) {
             if (n < 1) {
                 throw new IllegalArgumentException("stdoutReceives must be at least 1");
@@ -456,78 +743,150 @@ public final class HyperVSimulator implements AutoCloseable {
             return this;
         }
 
-        /** Whether a shell's first command writes PowerShell's "Preparing modules for first use." CLIXML on stderr; true by default. */
+        /**
+         * Whether a shell's first command writes PowerShell's "Preparing modules for first use." CLIXML on stderr.
+         *
+         * @param on true (the default) to write it, as Windows does
+         * @return this builder
+         */
         public Builder progressNoise(boolean on) {
             this.progressNoise = on;
             return this;
         }
 
-        /** How long every script runs besides what its cmdlets wait for (PowerShell start-up); zero by default. */
+        /**
+         * How long every script runs besides what its cmdlets wait for (PowerShell start-up).
+         *
+         * @param d the delay, zero or more; zero by default
+         * @return this builder
+         * @throws IllegalArgumentException if {@code d} is null or negative
+         */
         public Builder commandDelay(Duration d) {
             this.commandDelay = nonNegative(d, "commandDelay");
             return this;
         }
 
-        /** Start-VM: how long the VM shows Starting (and the script runs); 20 ms by default. */
+        /**
+         * Start-VM: how long the VM shows Starting (and the script runs).
+         *
+         * @param d the delay, zero or more; 20 ms by default
+         * @return this builder
+         * @throws IllegalArgumentException if {@code d} is null or negative
+         */
         public Builder startDelay(Duration d) {
             this.startDelay = nonNegative(d, "startDelay");
             return this;
         }
 
-        /** Save-VM: how long the VM shows Saving; 20 ms by default. */
+        /**
+         * Save-VM: how long the VM shows Saving.
+         *
+         * @param d the delay, zero or more; 20 ms by default
+         * @return this builder
+         * @throws IllegalArgumentException if {@code d} is null or negative
+         */
         public Builder saveDelay(Duration d) {
             this.saveDelay = nonNegative(d, "saveDelay");
             return this;
         }
 
-        /** Starting from saved state or resuming from pause; 10 ms by default. */
+        /**
+         * How long starting from saved state or resuming from pause takes.
+         *
+         * @param d the delay, zero or more; 10 ms by default
+         * @return this builder
+         * @throws IllegalArgumentException if {@code d} is null or negative
+         */
         public Builder resumeDelay(Duration d) {
             this.resumeDelay = nonNegative(d, "resumeDelay");
             return this;
         }
 
-        /** How long a guest takes to turn off (or reboot) after the integration service asked; 50 ms by default. */
+        /**
+         * How long a guest takes to turn off (or reboot) after the integration service asked.
+         *
+         * @param d the delay, zero or more; 50 ms by default
+         * @return this builder
+         * @throws IllegalArgumentException if {@code d} is null or negative
+         */
         public Builder guestShutdownDelay(Duration d) {
             this.guestShutdownDelay = nonNegative(d, "guestShutdownDelay");
             return this;
         }
 
-        /** How long after boot the guest's KVP reports its addresses (link-local ones at half); 100 ms by default. */
+        /**
+         * How long after boot the guest's KVP reports its addresses (link-local ones at half).
+         *
+         * @param d the delay, zero or more; 100 ms by default
+         * @return this builder
+         * @throws IllegalArgumentException if {@code d} is null or negative
+         */
         public Builder guestIpDelay(Duration d) {
             this.guestIpDelay = nonNegative(d, "guestIpDelay");
             return this;
         }
 
-        /** The clock the model's transitions and the shells' idle timeout read. */
+        /**
+         * The clock the model's transitions and the shells' idle timeout read, e.g. a test's movable clock.
+         *
+         * @param c the clock; the system UTC clock by default
+         * @return this builder
+         */
         public Builder clock(Clock c) {
             this.clock = Objects.requireNonNull(c, "clock");
             return this;
         }
 
-        /** Seeds VMIds and the fault plan's probabilities. */
+        /**
+         * Seeds VMIds and the fault plan's probabilities, so a sequential run repeats itself.
+         *
+         * @param s the seed; 1 by default
+         * @return this builder
+         */
         public Builder seed(long s) {
             this.seed = s;
             return this;
         }
 
-        /** The scripts the host accepts; by default the provider's, found in the checkout ({@link ScriptCatalog#provider()}). */
+        /**
+         * The scripts the host accepts; by default the provider's, found in the checkout ({@link ScriptCatalog#provider()}).
+         *
+         * @param catalog the scripts
+         * @return this builder
+         */
         public Builder scripts(ScriptCatalog catalog) {
             this.scripts = Objects.requireNonNull(catalog, "catalog");
             return this;
         }
 
-        /** Also seeds this many ordinary VMs ({@code vm-0001}..., half of them running) for list benchmarks. */
+        /**
+         * Also seeds this many ordinary VMs ({@code vm-0001}..., half of them running) for list benchmarks.
+         *
+         * @param count the number of VMs besides the template; 0 by default
+         * @return this builder
+         */
         public Builder vms(int count) {
             this.vms = count;
             return this;
         }
 
-        /** No volumes, folders, switches, templates or VMs: the test seeds what it needs. */
+        /**
+         * No volumes, folders, switches, templates or VMs: the test seeds what it needs.
+         *
+         * @return this builder
+         */
         public Builder emptyHost() {
             this.seedHost = false;
             return this;
         }
 
+        /**
+         * A simulator with these settings, not started.
+         *
+         * @return the simulator; {@link HyperVSimulator#start()} it
+         * @throws IllegalStateException if no {@link #scripts} were given and the provider's are not found in the checkout
+         * @throws java.io.UncheckedIOException if the provider's scripts cannot be read
+         */
         public HyperVSimulator build() {
             return new HyperVSimulator(this);
         }

@@ -20,10 +20,16 @@ public final class HyperVSimulatorExtension extends SimulatorExtension<HyperVSim
 
     private final HyperVSimulator.Builder builder;
 
+    /** An extension that starts {@link HyperVSimulator#builder()}'s defaults (the provider's scripts from the checkout). */
     public HyperVSimulatorExtension() {
         this(HyperVSimulator.builder());
     }
 
+    /**
+     * An extension that starts a simulator with these settings, for {@code @RegisterExtension}.
+     *
+     * @param builder the settings; built once per test class that starts a simulator
+     */
     public HyperVSimulatorExtension(HyperVSimulator.Builder builder) {
         super(HyperVSimulator.class);
         this.builder = builder;

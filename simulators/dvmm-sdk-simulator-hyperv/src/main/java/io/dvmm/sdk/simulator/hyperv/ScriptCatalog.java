@@ -46,6 +46,8 @@ public final class ScriptCatalog {
      *
      * @param templates operation → script text; each must start with {@code # hvsdk:<operation>} on its own line and
      *                  hold {@code '__HVSDK_ARGS__'} exactly once
+     * @return the catalog, sorted by operation
+     * @throws IllegalArgumentException if a script breaks either rule
      */
     public static ScriptCatalog of(Map<String, String> templates) {
         Map<String, String> copy = new TreeMap<>();
@@ -62,7 +64,14 @@ public final class ScriptCatalog {
         return new ScriptCatalog(Collections.unmodifiableMap(copy));
     }
 
-    /** The scripts of a folder laid out like the provider's resources (every {@code .ps1} but the prelude). */
+    /**
+     * The scripts of a folder laid out like the provider's resources (every {@code .ps1} but the prelude).
+     *
+     * @param dir the folder, holding {@code prelude.ps1} and one {@code <operation>.ps1} per operation
+     * @return the catalog
+     * @throws UncheckedIOException if the folder or a file cannot be read
+     * @throws IllegalArgumentException if a script does not start with its {@code # hvsdk:} line or lacks the placeholder
+     */
     public static ScriptCatalog fromDirectory(Path dir) {
         try (Stream<Path> files = Files.list(dir)) {
             String prelude = read(dir.resolve(PRELUDE));
@@ -82,7 +91,9 @@ public final class ScriptCatalog {
 
     /**
      * The provider's script folder, found from the working directory or one of its parents (system property
-     * {@code dvmm.hyperv.scripts} wins); empty when this is not a checkout of the whole repository.
+     * {@code dvmm.hyperv.scripts} wins).
+     *
+     * @return the folder, or empty when this is not a checkout of the whole repository
      */
     public static Optional<Path> findProviderScripts() {
         String prop = System.getProperty("dvmm.hyperv.scripts");
@@ -98,23 +109,46 @@ public final class ScriptCatalog {
         return Optional.empty();
     }
 
-    /** The provider's scripts, read from the checkout ({@link #findProviderScripts}). */
+    /**
+     * The provider's scripts, read from the checkout ({@link #findProviderScripts}).
+     *
+     * @return the catalog
+     * @throws IllegalStateException if the scripts are not found
+     * @throws UncheckedIOException if they cannot be read
+     */
     public static ScriptCatalog provider() {
         return fromDirectory(findProviderScripts().orElseThrow(() -> new IllegalStateException(
                 "the provider's scripts (" + PROVIDER_SCRIPTS + ") are not found above " + Path.of("").toAbsolutePath()
                         + "; pass a ScriptCatalog")));
     }
 
+    /**
+     * The operations the catalog has a script for.
+     *
+     * @return the operation names, sorted; unmodifiable
+     */
     public Set<String> operations() {
         return templates.keySet();
     }
 
-    /** The script of an operation as sent, with the placeholder in it. */
+    /**
+     * The script of an operation, with the placeholder still in it.
+     *
+     * @param operation the operation, such as {@code list-vms}
+     * @return the script text, or empty if the catalog has none for it
+     */
     public Optional<String> template(String operation) {
         return Optional.ofNullable(templates.get(operation));
     }
 
-    /** The script of an operation as a client sends it with {@code base64} in place of the placeholder. */
+    /**
+     * The script of an operation as a client sends it with {@code base64} in place of the placeholder.
+     *
+     * @param operation the operation, such as {@code list-vms}
+     * @param base64 the base64 of the UTF-8 JSON argument; empty to take it from {@value #ENVIRONMENT_VARIABLE}
+     * @return the script text as sent
+     * @throws IllegalArgumentException if the catalog has no script for {@code operation}
+     */
     public String withArgument(String operation, String base64) {
         return template(operation).orElseThrow(() -> new IllegalArgumentException("no script " + operation))
                 .replace(PLACEHOLDER, base64);

@@ -22,10 +22,16 @@ public final class PowerVmSimulatorExtension extends SimulatorExtension<PowerVmS
 
     private final PowerVmSimulator.Builder builder;
 
+    /** An extension that starts {@link PowerVmSimulator#builder()}'s defaults. */
     public PowerVmSimulatorExtension() {
         this(PowerVmSimulator.builder());
     }
 
+    /**
+     * An extension that starts a simulator with these settings, for {@code @RegisterExtension}.
+     *
+     * @param builder the settings; started once per test class that starts a simulator
+     */
     public PowerVmSimulatorExtension(PowerVmSimulator.Builder builder) {
         super(PowerVmSimulator.class);
         this.builder = Objects.requireNonNull(builder);

@@ -21,10 +21,16 @@ public final class ProxmoxSimulatorExtension extends SimulatorExtension<ProxmoxS
 
     private final ProxmoxSimulator.Builder builder;
 
+    /** An extension that starts {@link ProxmoxSimulator#builder()}'s defaults. */
     public ProxmoxSimulatorExtension() {
         this(ProxmoxSimulator.builder());
     }
 
+    /**
+     * An extension that starts a simulator with these settings, for {@code @RegisterExtension}.
+     *
+     * @param builder the settings; built once per test class that starts a simulator
+     */
     public ProxmoxSimulatorExtension(ProxmoxSimulator.Builder builder) {
         super(ProxmoxSimulator.class);
         this.builder = builder;

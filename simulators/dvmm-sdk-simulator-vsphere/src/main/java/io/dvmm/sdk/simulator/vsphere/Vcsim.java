@@ -50,17 +50,49 @@ public final class Vcsim implements AutoCloseable {
         this.sha256 = sha256;
     }
 
-    /** A vCenter: {@code clusters} clusters of {@code hostsPerCluster} hosts, one standalone host, {@code vmsPerPool} VMs per pool, template {@value #TEMPLATE}. */
+    /**
+     * Starts a vCenter: {@code clusters} clusters of {@code hostsPerCluster} hosts, one standalone host,
+     * {@code vmsPerPool} VMs per pool, template {@value #TEMPLATE}.
+     *
+     * @param clusters clusters in the datacenter, zero or more
+     * @param hostsPerCluster hosts in each cluster, zero or more
+     * @param vmsPerPool VMs in each resource pool, zero or more
+     * @return the running simulator; close it to stop it
+     * @throws IllegalArgumentException if a count is negative
+     * @throws org.opentest4j.TestAbortedException if Go or govmomi is missing (the test is skipped), unless
+     *         {@code CI=true}
+     * @throws IllegalStateException if Go or govmomi is missing under {@code CI=true}, the launcher does not
+     *         build, or vcsim does not start
+     */
     public static Vcsim vcenter(int clusters, int hostsPerCluster, int vmsPerPool) {
         return start(VcsimModel.vcenter().clusters(clusters).hostsPerCluster(hostsPerCluster).vmsPerPool(vmsPerPool).build());
     }
 
-    /** A standalone ESXi host with {@code vms} VMs. */
+    /**
+     * Starts a standalone ESXi host with {@code vms} VMs.
+     *
+     * @param vms VMs on the host, zero or more
+     * @return the running simulator; close it to stop it
+     * @throws IllegalArgumentException if {@code vms} is negative
+     * @throws org.opentest4j.TestAbortedException if Go or govmomi is missing (the test is skipped), unless
+     *         {@code CI=true}
+     * @throws IllegalStateException if Go or govmomi is missing under {@code CI=true}, the launcher does not
+     *         build, or vcsim does not start
+     */
     public static Vcsim esx(int vms) {
         return start(VcsimModel.esx().vms(vms).build());
     }
 
-    /** Starts vcsim with {@code model}, building the launcher first if need be. */
+    /**
+     * Starts vcsim with {@code model}, building the launcher first if need be.
+     *
+     * @param model the inventory and behaviour to simulate
+     * @return the running simulator, ready for requests; close it to stop it
+     * @throws org.opentest4j.TestAbortedException if Go or govmomi is missing (the test is skipped), unless
+     *         {@code CI=true}
+     * @throws IllegalStateException if Go or govmomi is missing under {@code CI=true}, the launcher does not
+     *         build, or vcsim does not start
+     */
     public static Vcsim start(VcsimModel model) {
         Path bin = VcsimLauncher.binary();
         List<String> cmd = new ArrayList<>();
@@ -110,24 +142,47 @@ public final class Vcsim implements AutoCloseable {
         return sha256;
     }
 
+    /**
+     * The user vcsim accepts.
+     *
+     * @return the user name, for {@code Credentials.password}
+     */
     public String username() {
         return USER;
     }
 
+    /**
+     * The password of {@link #username()}.
+     *
+     * @return the password
+     */
     public String password() {
         return PASSWORD;
     }
 
+    /**
+     * What this simulator was started with.
+     *
+     * @return the model
+     */
     public VcsimModel model() {
         return model;
     }
 
-    /** The template's name; empty for an ESXi model. */
+    /**
+     * The template to clone from.
+     *
+     * @return the template's name; empty for an ESXi model or a vCenter model without one
+     */
     public String templateName() {
         return model.template();
     }
 
-    /** Whether the simulator process still runs. */
+    /**
+     * Whether the simulator process still runs.
+     *
+     * @return true until it is closed or dies
+     */
     public boolean running() {
         return process.isAlive();
     }

@@ -20,6 +20,12 @@ public final class VcsimExtension extends SimulatorExtension<Vcsim> {
         this(null);
     }
 
+    /**
+     * An extension that starts vcsim with {@code model}, whatever {@link WithVcsim} says; for
+     * {@code @RegisterExtension}.
+     *
+     * @param model the inventory and behaviour to simulate; null to take them from {@link WithVcsim}
+     */
     public VcsimExtension(VcsimModel model) {
         super(Vcsim.class);
         this.model = model;

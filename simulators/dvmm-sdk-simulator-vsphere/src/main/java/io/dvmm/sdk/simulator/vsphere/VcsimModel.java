@@ -38,22 +38,39 @@ public final class VcsimModel {
         this.template = template;
     }
 
-    /** A vCenter: by default 1 datacenter, 1 cluster of 2 hosts, 1 standalone host, 2 VMs per pool, template {@value #DEFAULT_TEMPLATE}. */
+    /**
+     * A vCenter: by default 1 datacenter, 1 cluster of 2 hosts, 1 standalone host, 2 VMs per pool, template
+     * {@value #DEFAULT_TEMPLATE}.
+     *
+     * @return a builder with those defaults
+     */
     public static Builder vcenter() {
         return new Builder(false);
     }
 
-    /** A standalone ESXi host (no clusters, no templates, no clone). */
+    /**
+     * A standalone ESXi host (no clusters, no templates, no clone).
+     *
+     * @return a builder for an ESXi model
+     */
     public static Builder esx() {
         return new Builder(true);
     }
 
-    /** The launcher's command-line flags for this model. */
+    /**
+     * The launcher's command-line flags for this model.
+     *
+     * @return the flags, in order; unmodifiable
+     */
     public List<String> launcherArgs() {
         return args;
     }
 
-    /** The template's name; empty for ESXi. */
+    /**
+     * The template the model holds.
+     *
+     * @return the template's name; empty for ESXi or a vCenter without one
+     */
     public String template() {
         return template;
     }
@@ -92,96 +109,198 @@ public final class VcsimModel {
             }
         }
 
+        /**
+         * Datacenters in the vCenter, each with the clusters, hosts and datastores set here.
+         *
+         * @param n the number of datacenters, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is less than 1
+         */
         public Builder datacenters(int n) {
             this.datacenters = positive(n, "datacenters");
             return this;
         }
 
+        /**
+         * Clusters in each datacenter.
+         *
+         * @param n the number of clusters, zero or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is negative
+         */
         public Builder clusters(int n) {
             this.clusters = atLeastZero(n, "clusters");
             return this;
         }
 
+        /**
+         * Hosts in each cluster.
+         *
+         * @param n the number of hosts, zero or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is negative
+         */
         public Builder hostsPerCluster(int n) {
             this.hostsPerCluster = atLeastZero(n, "hostsPerCluster");
             return this;
         }
 
+        /**
+         * Hosts outside any cluster, in each datacenter.
+         *
+         * @param n the number of standalone hosts, zero or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is negative
+         */
         public Builder standaloneHosts(int n) {
             this.standaloneHosts = atLeastZero(n, "standaloneHosts");
             return this;
         }
 
-        /** VMs per resource pool (vCenter) or on the host (ESXi). */
+        /**
+         * VMs per resource pool (vCenter) or on the host (ESXi).
+         *
+         * @param n the number of VMs, zero or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is negative
+         */
         public Builder vmsPerPool(int n) {
             this.vms = atLeastZero(n, "vmsPerPool");
             return this;
         }
 
-        /** VMs on the ESXi host; the same setting as {@link #vmsPerPool}. */
+        /**
+         * VMs on the ESXi host; the same setting as {@link #vmsPerPool}.
+         *
+         * @param n the number of VMs, zero or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is negative
+         */
         public Builder vms(int n) {
             return vmsPerPool(n);
         }
 
+        /**
+         * Datastores, shared by the hosts.
+         *
+         * @param n the number of datastores, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is less than 1
+         */
         public Builder datastores(int n) {
             this.datastores = positive(n, "datastores");
             return this;
         }
 
+        /**
+         * Distributed port groups (networks VMs can be attached to) in each datacenter.
+         *
+         * @param n the number of port groups, zero or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is negative
+         */
         public Builder portgroups(int n) {
             this.portgroups = atLeastZero(n, "portgroups");
             return this;
         }
 
-        /** Turns the first VM into a powered-off template of this name with a snapshot {@code base}; empty for none. */
+        /**
+         * Turns the first VM into a powered-off template of this name with a snapshot {@code base}.
+         *
+         * @param name the template's name; empty for no template
+         * @return this builder
+         */
         public Builder template(String name) {
             this.template = Objects.requireNonNull(name, "name");
             return this;
         }
 
-        /** Grows the template's boot disk to this many GiB before its snapshot (0 keeps vcsim's 1 MiB). */
+        /**
+         * Grows the template's boot disk before its snapshot.
+         *
+         * @param gib the disk's size in GiB; 0 keeps vcsim's 1 MiB
+         * @return this builder
+         * @throws IllegalArgumentException if {@code gib} is negative
+         */
         public Builder templateDiskGiB(int gib) {
             this.templateDiskGiB = atLeastZero(gib, "templateDiskGiB");
             return this;
         }
 
-        /** Powered-on VMs without an address get one after about this long, as from DHCP ({@code Duration.ZERO}: never). */
+        /**
+         * Powered-on VMs without an address get one after about this long, as from DHCP.
+         *
+         * @param after the delay; {@code Duration.ZERO} for never
+         * @return this builder
+         */
         public Builder dhcp(Duration after) {
             this.dhcp = Objects.requireNonNull(after, "after");
             return this;
         }
 
-        /** The most objects one {@code RetrievePropertiesEx} page holds, like vCenter's ~100 (0: no paging). */
+        /**
+         * The most objects one {@code RetrievePropertiesEx} page holds, like vCenter's ~100.
+         *
+         * @param objects objects per page; 0 for no paging
+         * @return this builder
+         * @throws IllegalArgumentException if {@code objects} is negative
+         */
         public Builder pageCap(int objects) {
             this.pageCap = atLeastZero(objects, "pageCap");
             return this;
         }
 
-        /** A delay on every SOAP call. */
+        /**
+         * A delay on every SOAP call.
+         *
+         * @param perCall the delay, sent to the launcher in whole milliseconds
+         * @return this builder
+         */
         public Builder delay(Duration perCall) {
             this.delay = Objects.requireNonNull(perCall, "perCall");
             return this;
         }
 
-        /** vApps per cluster (VirtualApp resource pools). */
+        /**
+         * vApps per cluster (VirtualApp resource pools).
+         *
+         * @param n the number of vApps, zero or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is negative
+         */
         public Builder vapps(int n) {
             this.vapps = atLeastZero(n, "vapps");
             return this;
         }
 
-        /** Datastore clusters (StoragePods) per datacenter; the datacenter's datastores move into the first one. */
+        /**
+         * Datastore clusters (StoragePods) per datacenter; the datacenter's datastores move into the first one.
+         *
+         * @param n the number of datastore clusters, zero or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is negative
+         */
         public Builder storagePods(int n) {
             this.storagePods = atLeastZero(n, "storagePods");
             return this;
         }
 
-        /** The template in every datacenter, under one name: a name that repeats across datacenters. */
+        /**
+         * The template in every datacenter, under one name: a name that repeats across datacenters.
+         *
+         * @return this builder
+         */
         public Builder templateInEveryDatacenter() {
             this.templateEverywhere = true;
             return this;
         }
 
-        /** A VM folder and a network folder of this name in every datacenter. */
+        /**
+         * A VM folder and a network folder of this name in every datacenter.
+         *
+         * @param name the folders' name
+         * @return this builder
+         */
         public Builder folderInEveryDatacenter(String name) {
             this.folder = Objects.requireNonNull(name, "name");
             return this;
@@ -192,18 +311,31 @@ public final class VcsimModel {
          * {@value VcsimModel#RESTRICTED_PASSWORD}), with vCenter's restricted view: VMs named
          * {@value VcsimModel#HIDDEN_PREFIX}... are absent from its listings and any call naming
          * one fails with {@code NoPermission}.
+         *
+         * @return this builder
          */
         public Builder restrictedUser() {
             this.restricted = true;
             return this;
         }
 
-        /** A delay on one SOAP method (such as {@code CloneVM_Task}), so a test can act while it is on the wire. */
+        /**
+         * A delay on one SOAP method, so a test can act while it is on the wire; on top of {@link #delay}.
+         *
+         * @param method the vim25 method, such as {@code CloneVM_Task}
+         * @param d the delay, sent in whole milliseconds; a second call for the same method replaces it
+         * @return this builder
+         */
         public Builder methodDelay(String method, Duration d) {
             methodDelays.put(Objects.requireNonNull(method, "method"), Objects.requireNonNull(d, "d"));
             return this;
         }
 
+        /**
+         * The model with these settings.
+         *
+         * @return the model, to pass to {@link Vcsim#start}
+         */
         public VcsimModel build() {
             List<String> a = new ArrayList<>();
             if (esx) {
