@@ -380,7 +380,7 @@ final class ProxmoxClient {
             @Override
             public void onResponse(Call c, Response response) {
                 try (response; ResponseBody rbody = response.body()) {
-                    byte[] bytes = read(rbody, limit, ctx, what);
+                    byte[] bytes = read(c, rbody, limit, ctx, what);
                     LOG.debug("{} -> {} in {} ms", what, response.code(), elapsedMillis(start));
                     report(ctx, method, path, response.code(), start, sent, bytes.length, null);
                     executor.execute(() -> {
@@ -423,13 +423,20 @@ final class ProxmoxClient {
         }
     }
 
-    /** Reads a body up to {@code limit} bytes; a larger one is refused without being held in memory. */
-    private static byte[] read(ResponseBody body, long limit, ErrorContext ctx, String what) throws IOException {
+    /** Reads a body up to {@code limit} bytes; a larger one is refused without being held in memory or drained. */
+    private static byte[] read(Call call, ResponseBody body, long limit, ErrorContext ctx, String what) throws IOException {
         if (body == null) {
             return new byte[0];
         }
+        // Refused at once when the length says so; otherwise read up to the limit and no further. The call is cancelled
+        // either way, so that closing the body drops the connection instead of draining the rest to reuse it.
+        if (body.contentLength() > limit) {
+            call.cancel();
+            throw new ProtocolException(what + ": the response is larger than " + limit + " bytes (Content-Length " + body.contentLength() + "); refused", ctx);
+        }
         okio.BufferedSource source = body.source();
         if (source.request(limit + 1)) {
+            call.cancel();
             throw new ProtocolException(what + ": the response is larger than " + limit + " bytes; refused", ctx);
         }
         return source.getBuffer().readByteArray();
