@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Tuple;
 
 /**
  * Answers a server, a proxy or a broken connection may deliver: real bodies (from a simulator or
@@ -66,9 +67,11 @@ public final class HostileBodies {
         }
     }
 
-    private static final String JSON_SCALAR = "\"(?:[^\"\\\\]|\\\\.)*\"|-?\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?|true|false|null";
+    // Possessive, unrolled: a string of 300,000 characters must not recurse once per character.
+    private static final String JSON_STRING = "\"[^\"\\\\]*+(?:\\\\.[^\"\\\\]*+)*+\"";
+    private static final String JSON_SCALAR = JSON_STRING + "|-?\\d++(?:\\.\\d++)?+(?:[eE][+-]?\\d++)?+|true|false|null";
     private static final Pattern JSON_SCALARS = Pattern.compile(JSON_SCALAR);
-    private static final Pattern JSON_MEMBERS = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"\\s*:\\s*(?:" + JSON_SCALAR + ")\\s*,?");
+    private static final Pattern JSON_MEMBERS = Pattern.compile(JSON_STRING + "\\s*+:\\s*+(?:" + JSON_SCALAR + ")\\s*+,?");
     private static final Pattern XML_TEXTS = Pattern.compile(">([^<>]+)<");
     private static final Pattern XML_START_TAGS = Pattern.compile("<([A-Za-z_][\\w.:-]*)(?:\\s[^<>]*)?(?<!/)>");
 
@@ -89,6 +92,19 @@ public final class HostileBodies {
             new byte[] {(byte) 0xc0, (byte) 0xaf}, new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80},
             new byte[] {(byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, new byte[] {(byte) 0xe2, (byte) 0x82},
             new byte[] {(byte) 0x80}, new byte[] {0});
+    /** Strings that mean something to the providers' readers of JSON text values, cut short or overflowing. */
+    private static final List<String> HOSTILE_JSON_STRINGS = List.of("\",\"", "\"=\"", "\",,=,\"", "\"UPID:\"", "\"UPID::\"",
+            "\"UPID:n\"", "\"size=\"", "\"x,size=1e999G\"", "\"x,size=99999999999999999999T\"", "\"current=\"",
+            "\"ip=/24\"", "\"ip=1.2.3.4/99999999999\"", "\"none\"", "\"media=cdrom\"", "\";;;\"", "\"_zz\"", "\"_\"",
+            "\"+\"", "\"a+_\"", "\"9223372036854775807\"", "\"-9223372036854775808\"", "\"1.5e300\"", "\"NaN\"",
+            "\"virtio=zz,bridge=\"", "\"\\ud800\"");
+    /** Every value {@link Kind#WRONG_TYPE} may put in place of a JSON value. */
+    private static final List<String> JSON_VALUES = concat(JSON_WRONG, HOSTILE_JSON_STRINGS, HUGE_NUMBERS);
+    /** Every text {@link Kind#WRONG_TYPE} may put in place of an XML text value. */
+    private static final List<String> XML_VALUES = concat(XML_WRONG, HUGE_NUMBERS, List.of(",", "=", ",,", ";", ":", "/", "..",
+            "-9223372036854775808", "2147483647", "P99999999999D", "2024-13-45T25:61:61Z", "0000-00-00T00:00:00Z"));
+    /** What a number meets most often: a huge one, or one just past a bound. */
+    private static final List<String> NUMBERS = concat(HUGE_NUMBERS, List.of("-1", "0", "-0", "1.5", "1e3", "65536", "-2147483648"));
     private static final int[] DEPTHS = {50, 1_000, 10_000, 100_000};
     private static final List<String> DTDS = List.of(
             "<!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/hostname\">]>",
@@ -118,6 +134,20 @@ public final class HostileBodies {
     }
 
     /**
+     * @param syntax the seeds' syntax
+     * @param seeds valid bodies, by name
+     * @return the seeds, well-formed still, with one to eight values (JSON scalars, XML text) each
+     *         replaced by a value of the wrong type, a huge number, or a text a reader splits or parses
+     */
+    public static Arbitrary<Body> revalued(Syntax syntax, Map<String, byte[]> seeds) {
+        List<String> names = List.copyOf(seeds.keySet());
+        Arbitrary<Step> step = Combinators.combine(Arbitraries.integers().greaterOrEqual(0), Arbitraries.integers().between(0, 1_000))
+                .as((where, which) -> new Step(Kind.WRONG_TYPE, where, which));
+        return Combinators.combine(Arbitraries.of(names), step.list().ofMinSize(1).ofMaxSize(8))
+                .as((name, steps) -> apply(syntax, name, seeds.get(name), steps));
+    }
+
+    /**
      * @param seeds valid XML bodies, by name
      * @return each seed with a DTD declared (external, parameter or internal entities, billion laughs)
      *         and, where the DTD defines one, an entity referenced in a text value
@@ -127,6 +157,58 @@ public final class HostileBodies {
         return Combinators.combine(Arbitraries.of(names), Arbitraries.integers().greaterOrEqual(0),
                         Arbitraries.integers().between(0, DTDS.size() - 1))
                 .as((name, where, which) -> apply(Syntax.XML, name, seeds.get(name), List.of(new Step(Kind.DTD, where, which))));
+    }
+
+    /**
+     * JSON documents built from the seeds' own vocabulary: their keys (and the keys with a huge
+     * index or a stray suffix), their values and hostile scalars, nested up to four levels, most of
+     * them under {@code data}. Finds what mutations of whole bodies reach only by luck: a known
+     * key with a value of the wrong type or size.
+     *
+     * @param seeds valid JSON bodies, by name
+     * @return the documents
+     */
+    public static Arbitrary<Body> recombinedJson(Map<String, byte[]> seeds) {
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        java.util.Set<String> scalars = new java.util.TreeSet<>();
+        Pattern key = Pattern.compile("(" + JSON_STRING + ")\\s*+:");
+        for (byte[] seed : seeds.values()) {
+            String text = new String(seed, StandardCharsets.ISO_8859_1);
+            Matcher k = key.matcher(text);
+            while (k.find()) {
+                keys.add(k.group(1));
+            }
+            Matcher v = JSON_SCALARS.matcher(text);
+            while (v.find()) {
+                scalars.add(v.group());
+            }
+        }
+        scalars.removeAll(keys);
+        List<String> names = new ArrayList<>(keys);
+        for (String k : keys) {
+            String bare = k.substring(1, k.length() - 1);
+            names.add("\"" + bare + "99999999999\"");
+            names.add("\"" + bare + "_\"");
+        }
+        List<String> hostile = new ArrayList<>(JSON_WRONG);
+        hostile.addAll(HUGE_NUMBERS);
+        hostile.addAll(HOSTILE_JSON_STRINGS);
+        Arbitrary<String> scalar = Arbitraries.frequencyOf(Tuple.of(1, Arbitraries.of(List.copyOf(scalars))),
+                Tuple.of(2, Arbitraries.of(hostile)));
+        Arbitrary<String> value = jsonValue(Arbitraries.of(names), scalar, 4);
+        return Arbitraries.oneOf(value.map(v -> "{\"data\":" + v + "}"), value.map(v -> "{\"data\":[" + v + "," + v + "]}"), value)
+                .map(v -> new Body("recombined", v.getBytes(StandardCharsets.ISO_8859_1), false));
+    }
+
+    private static Arbitrary<String> jsonValue(Arbitrary<String> key, Arbitrary<String> scalar, int depth) {
+        if (depth == 0) {
+            return scalar;
+        }
+        Arbitrary<String> inner = Arbitraries.lazy(() -> jsonValue(key, scalar, depth - 1));
+        Arbitrary<String> object = Combinators.combine(key, inner).as((k, v) -> k + ":" + v).list().ofMaxSize(6)
+                .map(members -> "{" + String.join(",", members) + "}");
+        Arbitrary<String> array = inner.list().ofMaxSize(4).map(items -> "[" + String.join(",", items) + "]");
+        return Arbitraries.frequencyOf(Tuple.of(3, scalar), Tuple.of(3, object), Tuple.of(1, array));
     }
 
     /** @return bytes and text with no structure at all, empty and blank included */
@@ -185,7 +267,17 @@ public final class HostileBodies {
                 String element = s.substring(r[0], r[1]);
                 yield s.substring(0, r[0]) + (step.kind() == Kind.DELETE_ELEMENT ? "" : element + element) + s.substring(r[1]);
             }
-            case WRONG_TYPE -> replaceValue(json, s, step.where(), pick(json ? JSON_WRONG : XML_WRONG, which));
+            case WRONG_TYPE -> {
+                // A number most often meets a huge or negative one, a text one a reader splits or parses.
+                int[] r = valueRange(json, s, step.where());
+                if (r == null) {
+                    yield s;
+                }
+                boolean number = s.substring(r[0], r[1]).strip().matches("-?\\d+(\\.\\d+)?");
+                List<String> values = number ? (which % 3 == 0 ? (json ? JSON_VALUES : XML_VALUES) : NUMBERS)
+                        : (json ? JSON_VALUES : XML_VALUES);
+                yield s.substring(0, r[0]) + latin1(pick(values, which / 3)) + s.substring(r[1]);
+            }
             case HUGE_NUMBER -> replaceValue(json, s, step.where(), pick(HUGE_NUMBERS, which));
             case HUGE_TEXT -> {
                 String big = "x\u00e9".repeat(50_000 + which * 100);
@@ -197,6 +289,15 @@ public final class HostileBodies {
             case DEEP_NESTING -> nest(json, s, step.where(), DEPTHS[which % DEPTHS.length]);
             case DTD -> declareDtd(s, step.where(), which % DTDS.size());
         };
+    }
+
+    @SafeVarargs
+    private static List<String> concat(List<String>... lists) {
+        List<String> all = new ArrayList<>();
+        for (List<String> l : lists) {
+            all.addAll(l);
+        }
+        return List.copyOf(all);
     }
 
     private static String pick(List<String> options, int which) {
