@@ -106,6 +106,7 @@ public final class HostileBodies {
     /** What a number meets most often: a huge one, or one just past a bound. */
     private static final List<String> NUMBERS = concat(HUGE_NUMBERS, List.of("-1", "0", "-0", "1.5", "1e3", "65536", "-2147483648"));
     private static final int[] DEPTHS = {50, 1_000, 10_000, 100_000};
+    private static final int MAX_NESTING_BYTES = 2 << 20;
     private static final List<String> DTDS = List.of(
             "<!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/hostname\">]>",
             "<!DOCTYPE r [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">"
@@ -387,6 +388,7 @@ public final class HostileBodies {
         tag.lookingAt();
         String open = tag.group();
         String close = "</" + tag.group(1) + ">";
+        depth = Math.min(depth, MAX_NESTING_BYTES / open.length()); // a few MiB at most, as a response bound allows
         return s.substring(0, r[0]) + open.repeat(depth) + s.substring(r[0], r[1]) + close.repeat(depth) + s.substring(r[1]);
     }
 
