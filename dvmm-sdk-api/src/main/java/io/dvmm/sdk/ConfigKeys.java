@@ -128,9 +128,16 @@ final class ConfigKeys {
 
         Map<String, Given> core = new LinkedHashMap<>();
         List<Given> others = new ArrayList<>();
-        for (Map.Entry<String, String> e : new TreeMap<>(properties).entrySet()) {
+        // A null key (a HashMap allows one) is no key of ours: left out, like keys of another prefix.
+        Map<String, String> sorted = new TreeMap<>();
+        properties.forEach((k, v) -> {
+            if (k != null) {
+                sorted.put(k, v);
+            }
+        });
+        for (Map.Entry<String, String> e : sorted.entrySet()) {
             String raw = e.getKey();
-            if (raw == null || !raw.startsWith(pre)) {
+            if (!raw.startsWith(pre)) {
                 continue;
             }
             Given g = new Given(raw, e.getValue() == null ? "" : e.getValue());

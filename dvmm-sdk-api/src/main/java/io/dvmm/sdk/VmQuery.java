@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Which VMs {@link Hypervisor#listVms(VmQuery)} returns. Templates are never listed as VMs.
@@ -16,13 +15,13 @@ public final class VmQuery {
     private static final VmQuery ALL = new VmQuery(null, Set.of(), Map.of());
 
     private final String namePattern;
-    private final Pattern compiled;
+    private final int[] glob;
     private final Set<PowerState> powerStates;
     private final Map<String, String> metadata;
 
     private VmQuery(String namePattern, Set<PowerState> powerStates, Map<String, String> metadata) {
         this.namePattern = namePattern;
-        this.compiled = namePattern == null ? null : globToRegex(namePattern);
+        this.glob = namePattern == null ? null : namePattern.codePoints().toArray();
         this.powerStates = powerStates.isEmpty() ? Set.of() : Set.copyOf(powerStates);
         this.metadata = Map.copyOf(metadata);
     }
@@ -57,7 +56,7 @@ public final class VmQuery {
      * @return whether it passes this query
      */
     public boolean matches(VmInfo vm) {
-        if (compiled != null && !compiled.matcher(vm.name()).matches()) {
+        if (glob != null && !globMatches(glob, vm.name().codePoints().toArray())) {
             return false;
         }
         if (!powerStates.isEmpty() && !powerStates.contains(vm.powerState())) {
@@ -71,16 +70,35 @@ public final class VmQuery {
         return true;
     }
 
-    private static Pattern globToRegex(String glob) {
-        StringBuilder b = new StringBuilder();
-        for (char c : glob.toCharArray()) {
-            switch (c) {
-                case '*' -> b.append(".*");
-                case '?' -> b.append('.');
-                default -> b.append(Pattern.quote(String.valueOf(c)));
+    /**
+     * {@code *} any run of characters, {@code ?} one character, anything else itself. Matched in
+     * one pass that goes back only to the last star, so no pattern takes more than
+     * (name length x pattern length) steps; a regular expression would backtrack exponentially on
+     * {@code *a*a*a*...b}.
+     */
+    private static boolean globMatches(int[] pattern, int[] name) {
+        int p = 0;
+        int n = 0;
+        int star = -1;
+        int resume = 0;
+        while (n < name.length) {
+            if (p < pattern.length && (pattern[p] == '?' || (pattern[p] != '*' && pattern[p] == name[n]))) {
+                p++;
+                n++;
+            } else if (p < pattern.length && pattern[p] == '*') {
+                star = p++;
+                resume = n;
+            } else if (star >= 0) {
+                p = star + 1;
+                n = ++resume;
+            } else {
+                return false;
             }
         }
-        return Pattern.compile(b.toString());
+        while (p < pattern.length && pattern[p] == '*') {
+            p++;
+        }
+        return p == pattern.length;
     }
 
     @Override

@@ -327,7 +327,13 @@ final class HyperVClient implements AutoCloseable {
             throw new ProtocolException(script.operation() + ": the result has no boolean 'ok'", ctx);
         }
         if (!root.get("ok").asBoolean()) {
-            HyperVWire.Failure f = JSON.convertValue(root, HyperVWire.Failure.class);
+            HyperVWire.Failure f;
+            try {
+                f = JSON.convertValue(root, HyperVWire.Failure.class);
+            } catch (IllegalArgumentException e) {
+                throw new ProtocolException(script.operation() + ": the failure line is not what the scripts write: " + e.getMessage(),
+                        ctx, e);
+            }
             throw HyperVErrors.fromScript(f, ctx, field);
         }
         if (o.exitCode() != 0) {

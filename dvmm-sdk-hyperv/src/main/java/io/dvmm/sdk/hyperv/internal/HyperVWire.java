@@ -14,6 +14,21 @@ final class HyperVWire {
     private HyperVWire() {
     }
 
+    /**
+     * Refuses an object without a member every script writes: the binder reports it as unexpected data (a
+     * {@code ProtocolException}), so a garbled answer never reaches the mapper half-made.
+     */
+    static void required(String value, String member) {
+        if (value == null) {
+            throw new IllegalArgumentException("the answer has no '" + member + "'");
+        }
+    }
+
+    /** A list member: empty when absent, without the {@code null} items a garbled answer may hold. */
+    static <T> List<T> present(List<T> items) {
+        return items == null ? List.of() : items.stream().filter(java.util.Objects::nonNull).toList();
+    }
+
     /** A network adapter of a VM. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Nic(String name, @JsonProperty("switch") String switchName, String mac, List<String> ips) {
@@ -25,6 +40,9 @@ final class HyperVWire {
     /** A virtual disk as {@code Get-VHD} reports it. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Vhd(String path, Long sizeBytes, Long fileBytes, String type, String parent) {
+        Vhd {
+            required(path, "path");
+        }
     }
 
     /**
@@ -37,11 +55,13 @@ final class HyperVWire {
               String path, String checkpointId, List<String> dvds, List<Integer> vlans, List<Vhd> vhds, String heartbeat,
               Map<String, String> kvp) {
         Vm {
-            nics = nics == null ? List.of() : nics;
-            disks = disks == null ? List.of() : disks;
-            dvds = dvds == null ? List.of() : dvds;
-            vlans = vlans == null ? List.of() : vlans;
-            vhds = vhds == null ? List.of() : vhds;
+            required(id, "id");
+            required(name, "name");
+            nics = present(nics);
+            disks = present(disks);
+            dvds = present(dvds);
+            vlans = present(vlans);
+            vhds = present(vhds);
             kvp = kvp == null ? Map.of() : kvp;
             notes = notes == null ? "" : notes;
         }
@@ -56,16 +76,25 @@ final class HyperVWire {
     /** A virtual switch. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Switch(String id, String name, String type) {
+        Switch {
+            required(name, "name");
+        }
     }
 
     /** A storage path and the volume it is on. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Datastore(String path, String volume, String fs, Long capacityBytes, Long freeBytes) {
+        Datastore {
+            required(path, "path");
+        }
     }
 
     /** A template: a VHDX of the templates folder ({@code kind = vhdx}) or a VM marked as template ({@code kind = vm}). */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Template(String kind, String name, String path, Long sizeBytes, String type, String parent, String id) {
+        Template {
+            required(name, "name");
+        }
     }
 
     /** {@code inventory}. */
@@ -73,22 +102,25 @@ final class HyperVWire {
     record Inventory(String host, String vmPath, String vhdPath, List<Switch> switches, List<Datastore> datastores,
                      List<Template> templates) {
         Inventory {
-            switches = switches == null ? List.of() : switches;
-            datastores = datastores == null ? List.of() : datastores;
-            templates = templates == null ? List.of() : templates;
+            switches = present(switches);
+            datastores = present(datastores);
+            templates = present(templates);
         }
     }
 
     /** A checkpoint. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Checkpoint(String id, String name, String parentId, String created, String type) {
+        Checkpoint {
+            required(name, "name");
+        }
     }
 
     /** {@code checkpoint-list}. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Checkpoints(String current, List<Checkpoint> checkpoints) {
         Checkpoints {
-            checkpoints = checkpoints == null ? List.of() : checkpoints;
+            checkpoints = present(checkpoints);
         }
     }
 
@@ -101,7 +133,7 @@ final class HyperVWire {
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Deleted(List<String> files) {
         Deleted {
-            files = files == null ? List.of() : files;
+            files = present(files);
         }
     }
 

@@ -53,6 +53,9 @@ record NotesFrame(String userNotes, Map<String, String> metadata, Map<String, St
             user = text.substring(0, m.start()) + text.substring(m.end());
             try {
                 Map<String, String> all = JSON.readValue(Base64.getDecoder().decode(m.group(1)), new TypeReference<Map<String, String>>() { });
+                if (all == null) {
+                    throw new IOException("the frame holds JSON null, not an object");
+                }
                 all.forEach((k, v) -> (k.startsWith(RESERVED_PREFIX) ? sdk : meta).put(k, v == null ? "" : v));
             } catch (IOException | IllegalArgumentException e) {
                 // Not the SDK's frame after all (edited by hand): it stays part of the user's notes.

@@ -52,6 +52,8 @@ final class HmcXml {
             .configure(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS, true)
             .configure(FromXmlParser.Feature.EMPTY_ELEMENT_AS_NULL, true)
             .build();
+    /** The deepest element nesting read, as jackson-dataformat-xml's reader allows. */
+    static final int MAX_DEPTH = 1000;
     private static final DocumentBuilderFactory DOM = secureDom();
 
     private HmcXml() {
@@ -90,6 +92,8 @@ final class HmcXml {
             f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
             f.setXIncludeAware(false);
             f.setExpandEntityReferences(false);
+            // As deep as the StAX reader allows (1000): a document nested deeper is refused at once, not built for seconds.
+            f.setAttribute("http://www.oracle.com/xml/jaxp/properties/maxElementDepth", MAX_DEPTH);
             return f;
         } catch (ParserConfigurationException e) {
             throw new IllegalStateException("the JDK's DOM parser cannot be hardened", e);
@@ -171,6 +175,10 @@ final class HmcXml {
                             String schema = r.getAttributeValue(null, "schemaVersion");
                             String contentType = r.getLocalName();
                             if (contentType.equals(type.getSimpleName())) {
+                                if (id == null || id.isEmpty()) {
+                                    // Atom requires it, and every object is addressed by it: a garbled entry, not one to map.
+                                    throw new ProtocolException(what + ": an entry without <id> before its content", ctx, true, null);
+                                }
                                 T value = MAPPER.readValue(r, type);
                                 out.add(new Entry<>(id, self, single && etag == null ? etagHeader : etag, schema, value));
                             } else {

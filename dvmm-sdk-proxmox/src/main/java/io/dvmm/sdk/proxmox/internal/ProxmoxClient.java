@@ -461,7 +461,8 @@ final class ProxmoxClient {
         }
     }
 
-    private static JsonNode parseData(String what, byte[] text, ErrorContext ctx) {
+    /** The {@code data} of a successful answer; a body that is no JSON is a {@link ProtocolException}. */
+    static JsonNode parseData(String what, byte[] text, ErrorContext ctx) {
         if (text.length == 0) {
             return NullNode.getInstance();
         }

@@ -2,8 +2,10 @@ package io.dvmm.sdk.proxmox.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dvmm.sdk.DiskInfo;
+import io.dvmm.sdk.ErrorContext;
 import io.dvmm.sdk.NicInfo;
 import io.dvmm.sdk.PowerState;
+import io.dvmm.sdk.ProtocolException;
 import io.dvmm.sdk.Snapshot;
 import io.dvmm.sdk.VmId;
 import io.dvmm.sdk.VmInfo;
@@ -26,12 +28,13 @@ import java.util.regex.Pattern;
  */
 final class ProxmoxMapper {
 
-    private static final Pattern NET_KEY = Pattern.compile("net(\\d+)");
+    // PVE numbers NICs and their ipconfig from 0 to 31; a longer index is no NIC of PVE (and no int).
+    private static final Pattern NET_KEY = Pattern.compile("net(\\d{1,4})");
     private static final Pattern DISK_KEY = Pattern.compile("(scsi|virtio|sata|ide)(\\d+)");
     private static final Pattern MAC = Pattern.compile("(?i)[0-9a-f]{2}(:[0-9a-f]{2}){5}");
     private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)([KMGT]?)");
     private static final String META_SEPARATOR = "+";
-    private static final Pattern IPCONFIG_KEY = Pattern.compile("ipconfig(\\d+)");
+    private static final Pattern IPCONFIG_KEY = Pattern.compile("ipconfig(\\d{1,4})");
     /** A static address of {@code ipconfigN}: {@code ip=10.0.0.5/24} or {@code ip6=2001:db8::5/64}. */
     private static final Pattern STATIC_ADDRESS = Pattern.compile("(?:^|,)ip6?=([0-9A-Fa-f.:]+)/\\d+");
     private static final long MIB = 1024L * 1024L;
@@ -46,7 +49,7 @@ final class ProxmoxMapper {
             return dflt;
         }
         if (n.isNumber()) {
-            return n.longValue();
+            return n.canConvertToLong() ? n.longValue() : dflt; // a number past long would wrap
         }
         if (n.isBoolean()) {
             return n.booleanValue() ? 1 : 0;
@@ -81,11 +84,14 @@ final class ProxmoxMapper {
         return n == null || n.isNull() || n.isMissingNode() ? dflt : n.asText();
     }
 
-    /** The node named in a UPID ({@code UPID:node:pid:pstart:starttime:type:id:user:}). */
-    static String upidNode(String upid) {
+    /**
+     * The node named in a UPID ({@code UPID:node:pid:pstart:starttime:type:id:user:}); a task id
+     * the server answered that is no UPID is a {@link ProtocolException}.
+     */
+    static String upidNode(String upid, ErrorContext ctx) {
         String[] parts = upid == null ? new String[0] : upid.split(":");
         if (parts.length < 3 || !"UPID".equals(parts[0]) || parts[1].isEmpty()) {
-            throw new IllegalArgumentException("not a UPID: " + upid);
+            throw new ProtocolException("the server answered a task id that is no UPID: " + upid, ctx);
         }
         return parts[1];
     }
@@ -225,10 +231,11 @@ final class ProxmoxMapper {
         if (value.contains("media=cdrom") || value.contains("cloudinit") || value.equals("none")) {
             return null;
         }
-        String volume = value.split(",")[0];
+        String[] parts = value.split(",");
+        String volume = parts.length == 0 ? "" : parts[0]; // "," alone splits into nothing
         String storage = volume.contains(":") ? volume.substring(0, volume.indexOf(':')) : "";
         long gib = 0;
-        for (String part : value.split(",")) {
+        for (String part : parts) {
             if (part.startsWith("size=")) {
                 gib = sizeGiB(part.substring(5));
             }
@@ -285,7 +292,7 @@ final class ProxmoxMapper {
     static Snapshot fromSnapshot(JsonNode s) {
         long time = asLong(s.get("snaptime"), 0);
         return new Snapshot(asText(s.get("name"), ""), asText(s.get("description"), "").strip(),
-                time > 0 ? Instant.ofEpochSecond(time) : null, asBool(s.get("vmstate")), asText(s.get("parent"), null));
+                time > 0 && time <= Instant.MAX.getEpochSecond() ? Instant.ofEpochSecond(time) : null, asBool(s.get("vmstate")), asText(s.get("parent"), null));
     }
 
     // ---- metadata as tags --------------------------------------------------------------------------

@@ -50,7 +50,7 @@ final class TaskWaiter {
      */
     CompletableFuture<JsonNode> await(String operation, String upid, Deadline deadline) {
         ErrorContext ctx = ErrorContext.of(ProxmoxProvider.TYPE, operation);
-        String node = ProxmoxMapper.upidNode(upid);
+        String node = ProxmoxMapper.upidNode(upid, ctx);
         List<String> statusPath = ProxmoxClient.path("nodes", node, "tasks", upid, "status");
         AtomicInteger early400 = new AtomicInteger();
         CompletableFuture<JsonNode> done = poller.until(ctx, "task " + upid, backoff, deadline,

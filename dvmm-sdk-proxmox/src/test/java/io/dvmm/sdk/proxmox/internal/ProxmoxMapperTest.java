@@ -128,8 +128,8 @@ class ProxmoxMapperTest {
 
     @Test
     void upidNamesTheExecutingNode() {
-        assertThat(ProxmoxMapper.upidNode("UPID:pve3:0001E240:0A1B2C3D:65F0A1B2:qmclone:9000:root@pam!ci:")).isEqualTo("pve3");
-        assertThatThrownBy(() -> ProxmoxMapper.upidNode("nonsense")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(ProxmoxMapper.upidNode("UPID:pve3:0001E240:0A1B2C3D:65F0A1B2:qmclone:9000:root@pam!ci:", CTX)).isEqualTo("pve3");
+        assertThatThrownBy(() -> ProxmoxMapper.upidNode("nonsense", CTX)).isInstanceOf(io.dvmm.sdk.ProtocolException.class);
     }
 
     @Test

@@ -532,6 +532,9 @@ final class VimXmlReader {
         f.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
         // Not coalescing: text arrives in the parser's chunks, so a huge value is never held whole before it is cut.
         f.setProperty(XMLInputFactory.IS_COALESCING, false);
+        // The model is read recursively (a snapshot tree nests): a document deeper than any vim25 answer is refused by
+        // the parser, typed, before the reader's stack overflows.
+        f.setProperty("http://www.oracle.com/xml/jaxp/properties/maxElementDepth", "1000");
         f.setXMLResolver((publicId, systemId, baseUri, ns) -> {
             throw new XMLStreamException("external entities are never resolved");
         });

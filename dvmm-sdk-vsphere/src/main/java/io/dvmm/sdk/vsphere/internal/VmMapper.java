@@ -98,6 +98,9 @@ final class VmMapper {
     }
 
     static VmInfo toVmInfo(ManagedObjectReference ref, Map<String, Object> props, Function<ManagedObjectReference, String> hostName) {
+        if (ref == null || ref.getVal() == null) {
+            throw VimErrors.protocol("a retrieved object carries no <obj> reference", "RetrievePropertiesEx", "read", null);
+        }
         Object raw = props.get("runtime.powerState");
         VmInfo.Builder b = VmInfo.builder()
                 .id(VmId.of(ref.getVal()))
