@@ -136,13 +136,21 @@ class HmcClientTest {
                 + "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><id>&x;</id><content type=\"x\"><LogicalPartition xmlns=\""
                 + HmcXml.UOM_NS + "\"><PartitionName>&x;</PartitionName></LogicalPartition></content></entry></feed>";
         start(r -> SimResponse.ok(HmcXml.ATOM, xxe.getBytes(StandardCharsets.UTF_8)));
+        // The answer is checked whole in the request's own attempt: refused there, typed and not retried.
         CompletableFuture<HmcClient.Answer> read = client.get("listVms", HmcPath.uom("LogicalPartition"), null);
-        HmcClient.Answer a = read.get(20, TimeUnit.SECONDS);
+        java.util.concurrent.ExecutionException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> read.get(20, TimeUnit.SECONDS));
+        assertThat(refused.getCause()).isInstanceOf(ProtocolException.class);
+        assertThat(refused.getCause().getMessage()).contains("DTD").doesNotContain("TOP-SECRET");
+        assertThat(((ProtocolException) refused.getCause()).retryable()).isFalse();
+        // And every parser behind it refuses it on its own.
+        byte[] body = xxe.getBytes(StandardCharsets.UTF_8);
+        String what = "GET /rest/api/uom/LogicalPartition";
         ErrorContext ctx = ErrorContext.of("powervm", "listVms");
         for (Runnable parse : List.<Runnable>of(
-                () -> HmcXml.entries(a.body(), HmcObjects.LogicalPartition.class, null, a.what(), ctx),
-                () -> HmcXml.object(a.body(), HmcObjects.LogicalPartition.class, a.what(), ctx),
-                () -> DocumentPatch.entries(a.body(), null, a.what(), ctx))) {
+                () -> HmcXml.entries(body, HmcObjects.LogicalPartition.class, null, what, ctx),
+                () -> HmcXml.object(body, HmcObjects.LogicalPartition.class, what, ctx),
+                () -> DocumentPatch.entries(body, null, what, ctx))) {
             try {
                 parse.run();
                 throw new AssertionError("a DTD was read");
