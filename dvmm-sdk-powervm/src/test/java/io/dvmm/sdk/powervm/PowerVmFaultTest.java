@@ -51,7 +51,7 @@ class PowerVmFaultTest {
     enum Spoilt {
         LOST(Fault.reset()),
         NOT_SENT(Fault.reset().notApplied()),
-        LATE(Fault.delay(Duration.ofMillis(2500))),
+        LATE(Fault.delay(Duration.ofMillis(2000))),
         TRUNCATED(Fault.truncatedBody()),
         MALFORMED(Fault.malformedBody()),
         BUSY(Fault.status(503, "Service Unavailable").retryAfter(Duration.ofSeconds(1)).notApplied());
@@ -71,8 +71,8 @@ class PowerVmFaultTest {
     @BeforeAll
     void start() {
         sim = SimulatorConfigs.simulator().start();
-        // the late answer (2.5 s) comes after the read timeout (1.5 s)
-        hv = Hypervisors.connect(SimulatorConfigs.config(sim).readTimeout(Duration.ofMillis(1500))
+        // the late answer (2 s) comes after the read timeout (1.2 s)
+        hv = Hypervisors.connect(SimulatorConfigs.config(sim).readTimeout(Duration.ofMillis(1200))
                 .retry(RetryPolicy.builder().maxAttempts(3).initialBackoff(Duration.ofMillis(20)).build()).build());
         network = await(hv.inventory()).networks().get(0).name();
         await(hv.testConnection());
@@ -158,7 +158,7 @@ class PowerVmFaultTest {
 
     static Stream<Arguments> createSteps() {
         return Stream.of(HmcOperations.LPAR_CREATE, HmcOperations.SSP_UPDATE, HmcOperations.LINKED_CLONE, VIOS_POST, HmcOperations.CNA_CREATE,
-                        HmcOperations.POWER_ON, HmcOperations.JOB)
+                        HmcOperations.POWER_ON)
                 .flatMap(op -> Stream.of(Spoilt.values()).map(how -> Arguments.of(op, how)));
     }
 
