@@ -95,6 +95,21 @@ public abstract class AbstractHypervisor implements Hypervisor {
      * @param config the configuration
      */
     protected AbstractHypervisor(String providerType, HypervisorConfig config) {
+        this(providerType, config, 0);
+    }
+
+    /**
+     * For a provider whose transport blocks a thread per request in flight and carries at most
+     * {@code blockingThreads} at once: the SDK's own executor (when the caller supplies none) gets
+     * at least that many threads, and the requests beyond it wait in the {@link CallPolicy}'s
+     * limit, so that no request the transport lets go out waits for a thread or a connection
+     * while its time runs.
+     *
+     * @param providerType the provider type
+     * @param config the configuration
+     * @param blockingThreads the most requests the transport blocks a thread for at once
+     */
+    protected AbstractHypervisor(String providerType, HypervisorConfig config, int blockingThreads) {
         this.providerType = providerType;
         this.config = config;
         this.ownScheduler = config.scheduler().isEmpty();
@@ -109,7 +124,8 @@ public abstract class AbstractHypervisor implements Hypervisor {
             this.ownExecutor = null;
             this.executor = config.executor().get();
         } else {
-            int threads = Math.max(2, Math.min(config.maxConcurrentRequests(), 4 * Runtime.getRuntime().availableProcessors()));
+            int threads = Math.max(Math.max(2, blockingThreads),
+                    Math.min(config.maxConcurrentRequests(), 4 * Runtime.getRuntime().availableProcessors()));
             ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
                     new LinkedBlockingQueue<>(), daemon("dvmm-" + providerType + "-worker"));
             pool.allowCoreThreadTimeOut(true);
@@ -117,7 +133,8 @@ public abstract class AbstractHypervisor implements Hypervisor {
             this.executor = pool;
         }
         this.poller = new Poller(scheduler);
-        this.calls = new CallPolicy(providerType, config, scheduler);
+        this.calls = blockingThreads > 0 ? new CallPolicy(providerType, config, scheduler, blockingThreads)
+                : new CallPolicy(providerType, config, scheduler);
         this.runner = new OperationRunner(providerType, scheduler, poller, config.operationTimeout());
     }
 

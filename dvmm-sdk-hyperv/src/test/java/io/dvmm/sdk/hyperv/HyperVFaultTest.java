@@ -71,13 +71,15 @@ class HyperVFaultTest {
     private final AtomicInteger names = new AtomicInteger();
     private HyperVSimulator sim;
     private Hypervisor hv;
+    /** The connection's configuration, for the tests that need a connection of their own. */
+    private HypervisorConfig.Builder config;
 
     @BeforeAll
     void start() {
         sim = HyperVSimulator.builder().scripts(HyperVContractTest.catalog()).basic(true).startDelay(Duration.ZERO)
                 .saveDelay(Duration.ZERO).resumeDelay(Duration.ZERO).guestIpDelay(Duration.ZERO)
                 .guestShutdownDelay(Duration.ofMillis(20)).build().start();
-        HypervisorConfig.Builder config = HypervisorConfig.builder(sim.sdkUri())
+        config = HypervisorConfig.builder(sim.sdkUri())
                 .credentials(Credentials.password(sim.username(), sim.password()))
                 .tls(TlsOptions.pinSha256(sim.certificateSha256())).property(HyperVProvider.AUTH, "basic")
                 .property(HyperVProvider.TEMPLATES_PATH, HyperVSimulator.TEMPLATES_FOLDER)
@@ -94,7 +96,8 @@ class HyperVFaultTest {
             await(warmUp.deleteVm(vm.id()));
         }
         // the late answer (3 s) comes after the read timeout (2 s: room for a loaded machine's ordinary answers)
-        hv = Hypervisors.connect(config.readTimeout(Duration.ofMillis(2000)).build());
+        config.readTimeout(Duration.ofMillis(2000));
+        hv = Hypervisors.connect(config.build());
         await(hv.inventory());
     }
 
@@ -220,6 +223,92 @@ class HyperVFaultTest {
         if (o.ok()) {
             assertThat(simVm(o.value().id()).nics()).as("no adapter added twice").extracting(n -> n.switchName())
                     .containsExactly(HyperVSimulator.DEFAULT_SWITCH, "External");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Spoilt.class)
+    void startOfACreateThatPowersOn(Spoilt how) {
+        String vmName = name("power-on");
+        spoil("start", how);
+        long before = sim.scriptCount("start");
+        Outcome<VmInfo> o = outcome(() -> hv.createVm(VmProvisionSpec.builder().name(vmName).template(TEMPLATE)
+                .cloneMode(CloneMode.LINKED).nic(NicSpec.dhcp(HyperVSimulator.DEFAULT_SWITCH)).powerOn(true).build()));
+        exactlyWhatWasReported(vmName, o);
+        assertThat(o.ok()).as("a lost answer to start is settled by looking, as startVm does: " + o.error()).isTrue();
+        assertThat(simVm(o.value().id()).state()).isEqualTo("Running");
+        assertThat(sim.scriptCount("start") - before).as("sent again only when the VM was not started")
+                .isEqualTo(how == Spoilt.NOT_RUN ? 2 : 1);
+    }
+
+    /**
+     * winrm4j ends every command with a Signal after its last Receive: when only that answer is lost, the output and
+     * its result line are whole, so the outcome is known, and nothing is settled or sent again (a restart, which is
+     * never repeated, succeeds).
+     */
+    @org.junit.jupiter.api.Test
+    void aLostAnswerAfterTheWholeOutputFailsNoCommand() {
+        VmId id = plainVm(true);
+        long reads = sim.scriptCount("get-vm");
+        long restarts = sim.scriptCount("restart");
+        sim.faults().add(FaultRule.onOperation(HyperVSimulator.SIGNAL).always().then(Fault.reset()));
+        Outcome<VmInfo> o = outcome(() -> hv.restartVm(id));
+        sim.faults().clear();
+        assertThat(o.ok()).as("" + o.error()).isTrue();
+        assertThat(sim.scriptCount("get-vm") - reads).as("read once").isEqualTo(1);
+        assertThat(sim.scriptCount("restart") - restarts).as("restarted once").isEqualTo(1);
+    }
+
+    /**
+     * A command whose attempt ran out of time while it waited for a thread (here the caller's executor of one,
+     * busy with a command whose answer is late) is not sent when the thread frees: the caller was told it failed
+     * before it left, and a checkpoint restore the caller gave up on must not happen behind its back.
+     */
+    @org.junit.jupiter.api.Test
+    void aCommandWhoseTimeRanOutBeforeItLeftIsNeverSent() throws Exception {
+        VmId id = plainVm(false);
+        await(hv.createSnapshot(id, SnapshotSpec.named("s1")));
+        java.util.concurrent.ExecutorService one = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (Hypervisor narrow = Hypervisors.connect(config.build().toBuilder().executor(one)
+                .property(HyperVProvider.SHELLS, "2").readTimeout(Duration.ofMillis(1000))
+                .retry(RetryPolicy.none()).build())) {
+            await(narrow.getVm(id));
+            long restores = sim.scriptCount("checkpoint-restore");
+            sim.faults().add(FaultRule.onOperation("script:get-vm").times(1).then(Fault.delay(Duration.ofMillis(2500))));
+            CompletableFuture<VmInfo> late = narrow.getVm(id);
+            Outcome<VmInfo> revert = outcome(() -> narrow.revertToSnapshot(id, "s1"));
+            outcome(() -> late);
+            CompletableFuture.runAsync(() -> { }, one).get(30, TimeUnit.SECONDS); // the thread has run what was queued
+            assertThat(revert.ok()).isFalse();
+            assertThat(io.dvmm.sdk.spi.support.CallPolicy.neverSent(revert.error())).as("failed as not sent: " + revert.error())
+                    .isTrue();
+            assertThat(sim.scriptCount("checkpoint-restore") - restores).as("never sent").isZero();
+        } finally {
+            one.shutdownNow();
+        }
+    }
+
+    /**
+     * Creates that start together share one inventory read, within the first one's attempts: when that read fails,
+     * each goes on with a read of its own time rather than failing with it.
+     */
+    @org.junit.jupiter.api.Test
+    void createsThatSharedAFailedInventoryReadEachReadAgain() {
+        try (Hypervisor fresh = Hypervisors.connect(config.build())) {
+            long reads = sim.scriptCount("inventory");
+            sim.faults().add(FaultRule.onOperation("script:inventory").times(3).then(Fault.reset().notApplied()));
+            String a = name("inv");
+            String b = name("inv");
+            CompletableFuture<VmInfo> first = fresh.createVm(VmProvisionSpec.builder().name(a).template(TEMPLATE)
+                    .cloneMode(CloneMode.LINKED).powerOn(false).build());
+            CompletableFuture<VmInfo> second = fresh.createVm(VmProvisionSpec.builder().name(b).template(TEMPLATE)
+                    .cloneMode(CloneMode.LINKED).powerOn(false).build());
+            Outcome<VmInfo> one = outcome(() -> first);
+            Outcome<VmInfo> two = outcome(() -> second);
+            assertThat(one.ok()).as("" + one.error()).isTrue();
+            assertThat(two.ok()).as("" + two.error()).isTrue();
+            assertThat(sim.scriptCount("inventory") - reads).as("three failed attempts of one read, then one more read")
+                    .isEqualTo(4);
         }
     }
 

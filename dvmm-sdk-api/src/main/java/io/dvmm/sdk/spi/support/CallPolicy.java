@@ -56,10 +56,24 @@ public final class CallPolicy {
      * @param scheduler schedules retries and timeouts
      */
     public CallPolicy(String provider, HypervisorConfig config, ScheduledExecutorService scheduler) {
+        this(provider, config, scheduler, config.maxConcurrentRequests());
+    }
+
+    /**
+     * For a transport that carries fewer requests at once than {@code maxConcurrentRequests}
+     * (one per WinRM shell): the rest wait for a slot here, where waiting does not use up an
+     * attempt's time, rather than inside the transport, where it would.
+     *
+     * @param provider the provider type, for errors
+     * @param config the connection's configuration
+     * @param scheduler schedules retries and timeouts
+     * @param maxInFlight the most requests on the wire at once
+     */
+    public CallPolicy(String provider, HypervisorConfig config, ScheduledExecutorService scheduler, int maxInFlight) {
         this.provider = provider;
         this.scheduler = scheduler;
         this.readTimeout = config.readTimeout();
-        this.limiter = new AsyncLimiter(config.maxConcurrentRequests());
+        this.limiter = new AsyncLimiter(Math.max(1, Math.min(config.maxConcurrentRequests(), maxInFlight)));
         CircuitBreakerPolicy cb = config.circuitBreaker();
         this.breaker = cb.enabled() ? CircuitBreaker.of(provider + "-" + config.endpoint(), CircuitBreakerConfig.custom()
                 .failureRateThreshold(cb.failureRateThreshold())

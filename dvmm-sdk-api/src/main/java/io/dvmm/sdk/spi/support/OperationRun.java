@@ -92,19 +92,28 @@ public final class OperationRun {
      * @param backoff the intervals between probes
      * @param probe one probe: a value when done, empty to go on
      * @param <T> the value type
-     * @return the value, or empty when {@code within} passed first
+     * @return the value, or empty when {@code within} passed first; a probe's own failure (its
+     *         own timeout included) fails it
      */
     public <T> CompletableFuture<Optional<T>> pollFor(Duration within, String what, Backoff backoff,
                                                       Supplier<CompletableFuture<Optional<T>>> probe) {
         Deadline window = Deadline.after(within.compareTo(deadline.remaining()) < 0 ? within : deadline.remaining());
         CompletableFuture<Optional<T>> out = new CompletableFuture<>();
-        waitFor(poller.until(context, what, backoff, window, probe)).whenComplete((v, e) -> {
+        // Only the window's own end means "not seen": a probe that itself timed out saw nothing, and proves nothing.
+        java.util.concurrent.atomic.AtomicReference<Throwable> probeFailure = new java.util.concurrent.atomic.AtomicReference<>();
+        Supplier<CompletableFuture<Optional<T>>> watched = () -> Futures.guard(probe).whenComplete((v, e) -> {
+            if (e != null) {
+                probeFailure.set(Futures.unwrap(e));
+            }
+        });
+        waitFor(poller.until(context, what, backoff, window, watched)).whenComplete((v, e) -> {
+            Throwable cause = e == null ? null : Futures.unwrap(e);
             if (e == null) {
                 out.complete(Optional.of(v));
-            } else if (Futures.unwrap(e) instanceof io.dvmm.sdk.OperationTimeoutException && !isCancelled()) {
+            } else if (cause instanceof io.dvmm.sdk.OperationTimeoutException && cause != probeFailure.get() && !isCancelled()) {
                 out.complete(Optional.empty());
             } else {
-                out.completeExceptionally(Futures.unwrap(e));
+                out.completeExceptionally(cause);
             }
         });
         return out;

@@ -13,6 +13,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,15 +24,20 @@ import org.slf4j.LoggerFactory;
  * wait, its remote task); success ends with {@link Stage#DONE}; failure undoes what the run
  * made, and an undo that fails is attached to the caller's error, naming what is left.
  *
- * <p>Timing: a run that fails waits for its rollback (up to the cleanup budget) so the error can
- * say what is left; a run that hits its deadline completes within {@link #DEADLINE_GRACE} of it,
- * naming what its rollback (which goes on in the background) has not removed yet. A cancelled
- * run's future is cancelled at once; its rollback goes on in the background.
+ * <p>Timing: a run that fails waits for its rollback so the error can say what is left, but never
+ * past its deadline: a run that hits its deadline, or whose rollback is still going when it passes,
+ * completes within {@link #DEADLINE_GRACE} of it, naming what its rollback (which goes on in the
+ * background) has not removed yet. A cancelled run's future is cancelled at once; its rollback
+ * goes on in the background.
  */
 public final class OperationRunner {
     private static final Logger LOG = LoggerFactory.getLogger(OperationRunner.class);
-    /** How long after its deadline a run's future may still complete. */
-    public static final Duration DEADLINE_GRACE = Duration.ofMillis(900);
+    /**
+     * How long after its deadline a run's future may still complete: time for the step in progress
+     * to end with its own error, and half of the second the API promises, the rest left for a busy
+     * scheduler's lateness.
+     */
+    public static final Duration DEADLINE_GRACE = Duration.ofMillis(500);
 
     private final String provider;
     private final ScheduledExecutorService scheduler;
@@ -65,11 +71,14 @@ public final class OperationRunner {
         OperationRun run = new OperationRun(ctx, deadline, new ProgressReporter(operation, options.listener()), poller);
         CompletableFuture<T> result = new CompletableFuture<>();
         Futures.onCancel(result, () -> run.cancel(new CancellationException(operation + " was cancelled by the caller")));
-        ScheduledFuture<?> timer = schedule(() -> onDeadline(run, result), deadline.remaining());
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        // Armed until the caller's future completes, not until the body does: a rollback that outlives the deadline
+        // must not hold the caller's future past it.
+        ScheduledFuture<?> timer = schedule(() -> onDeadline(run, result, failed), deadline.remaining());
+        if (timer != null) {
+            result.whenComplete((v, e) -> timer.cancel(false));
+        }
         Futures.guard(() -> body.apply(run)).whenComplete((value, error) -> {
-            if (timer != null) {
-                timer.cancel(false);
-            }
             if (error == null && !run.isCancelled()) {
                 run.reporter().report(Stage.DONE, 100, operation + " finished");
                 if (result.complete(value)) {
@@ -78,6 +87,7 @@ public final class OperationRunner {
                 }
             }
             Throwable failure = error == null ? run.cancelReason() : failureOf(run, Futures.unwrap(error));
+            failed.set(failure);
             rollBack(run, result, failure);
         });
         return result;
@@ -104,31 +114,46 @@ public final class OperationRunner {
                 leftover = new CleanupFailedException(undos.stream().map(OperationRun.Undo::resource).toList(),
                         "cleanup after the failed " + run.operation() + " failed: " + e, run.context(), Futures.unwrap(e));
             }
-            if (leftover != null) {
-                failure.addSuppressed(leftover);
-            }
-            if (!result.completeExceptionally(failure) && leftover != null) {
-                LOG.warn("{}: {}", run.operation(), leftover.getMessage());
+            synchronized (result) {
+                if (result.isDone()) {
+                    // The deadline answered the caller already, naming what was still being removed.
+                    if (leftover != null) {
+                        LOG.warn("{}: {}", run.operation(), leftover.getMessage());
+                    }
+                    return;
+                }
+                if (leftover != null) {
+                    failure.addSuppressed(leftover);
+                }
+                result.completeExceptionally(failure);
             }
         });
     }
 
-    /** At the deadline: cancel the run, and complete the caller's future shortly after whatever the run is doing. */
-    private <T> void onDeadline(OperationRun run, CompletableFuture<T> result) {
+    /**
+     * At the deadline: cancel the run, and complete the caller's future shortly after whatever the run is doing: with
+     * the run's own failure when it had failed and is being rolled back, else with the timeout; naming what the
+     * rollback, which goes on in the background, has not removed yet.
+     */
+    private <T> void onDeadline(OperationRun run, CompletableFuture<T> result, AtomicReference<Throwable> failed) {
         OperationTimeoutException timeout = new OperationTimeoutException(run.operation() + " did not finish within "
                 + run.deadline().budget(), run.context());
         run.cancel(timeout);
+        // At the deadline plus the grace, however late this timer ran on a busy scheduler.
         schedule(() -> {
-            if (result.isDone()) {
-                return;
+            synchronized (result) {
+                if (result.isDone()) {
+                    return;
+                }
+                Throwable failure = failed.get() != null ? failed.get() : timeout;
+                List<String> left = run.pendingResources();
+                if (!left.isEmpty()) {
+                    failure.addSuppressed(new CleanupFailedException(left, "cleanup had not finished when the deadline passed; "
+                            + "it goes on in the background", run.context(), null));
+                }
+                result.completeExceptionally(failure);
             }
-            List<String> left = run.pendingResources();
-            if (!left.isEmpty()) {
-                timeout.addSuppressed(new CleanupFailedException(left, "cleanup had not finished when the deadline passed; "
-                        + "it goes on in the background", run.context(), null));
-            }
-            result.completeExceptionally(timeout);
-        }, DEADLINE_GRACE);
+        }, run.deadline().remaining().plus(DEADLINE_GRACE));
     }
 
     private ScheduledFuture<?> schedule(Runnable task, Duration delay) {

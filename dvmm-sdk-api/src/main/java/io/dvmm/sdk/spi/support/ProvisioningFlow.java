@@ -36,8 +36,10 @@ import org.slf4j.LoggerFactory;
  * {@link ProvisioningSteps#find} with the create's marker until the VM shows up or
  * {@link ProvisioningSteps#landingTime()} has passed. Found, the run goes on with it; proven
  * absent, the create may be sent again (with the same marker, and the same VMID where the
- * provider chooses it). If the deadline cuts the search short, the outcome stays unknown and the
- * rollback resolves it: it looks once more and removes what it finds, or names it as left.
+ * provider chooses it); if that later attempt finds the name taken, an earlier one may have landed
+ * after all, so the marker is looked for once more before the conflict stands. If the deadline
+ * cuts the search short, the outcome stays unknown and the rollback resolves it: it looks once
+ * more and removes what it finds, or names it as left.
  *
  * @param <P> the provider's plan
  * @param <V> the provider's handle of a VM
@@ -143,6 +145,19 @@ public final class ProvisioningFlow<P, V> {
             Throwable error = Futures.unwrap(e);
             if (made.get() != null || run.isCancelled()) {
                 return CompletableFuture.<V>failedFuture(error);
+            }
+            if (n > 1 && error instanceof ConflictException) {
+                // The name is taken, and an earlier attempt of this create, its answer lost, may be what took it (one
+                // that reached the server after the landing time): the marker tells. Until it does, the rollback looks too.
+                LOG.debug("{}: create attempt {} of '{}' found the name taken ({}); looking for {}", run.operation(), n,
+                        spec.name(), error.getMessage(), marker);
+                return landed(plan, attempt, run).thenCompose(found -> {
+                    if (found.isPresent()) {
+                        attempt.made(found.get());
+                        return CompletableFuture.completedFuture(found.get());
+                    }
+                    return CompletableFuture.<V>failedFuture(error);
+                });
             }
             if (provesNothingMade(error)) {
                 run.forget(unconfirmed);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dvmm.sdk.BusyException;
+import io.dvmm.sdk.ConflictException;
 import io.dvmm.sdk.ErrorContext;
 import io.dvmm.sdk.InvalidSpecException;
 import io.dvmm.sdk.OperationOptions;
@@ -54,6 +55,12 @@ class ProvisioningFlowTest {
         volatile boolean removeFails;
         volatile Duration landing = Duration.ofMillis(300);
         volatile boolean failConfigure;
+        /** Finds that fail with their own timeout (the probe's request unanswered) before finds answer. */
+        final AtomicInteger findTimeouts = new AtomicInteger();
+        /** A removal that never answers, when set. */
+        volatile boolean removeHangs;
+        /** A create whose answer was lost and that lands only when the next create arrives. */
+        volatile Runnable pendingLanding;
 
         Server answers(String... outcomes) {
             script.addAll(List.of(outcomes));
@@ -73,9 +80,20 @@ class ProvisioningFlowTest {
         @Override
         public CompletableFuture<String> create(String plan, CreateAttempt<String> attempt, OperationRun run) {
             int n = creates.incrementAndGet();
+            Runnable late = pendingLanding;
+            if (late != null) {
+                pendingLanding = null;
+                late.run();
+            }
             String outcome = script.isEmpty() ? "ok" : script.remove(0);
             String vm = "vm-" + n;
             switch (outcome) {
+                case "lostUntilNext": // took effect only after the landing time, just before the next create arrived
+                    pendingLanding = () -> vmsByMarker.put(attempt.marker(), vm);
+                    return CompletableFuture.failedFuture(new UnavailableException("connection reset", ErrorContext.of("t", "createVm")));
+                case "nameTaken":
+                    return CompletableFuture.failedFuture(new ConflictException("a VM named " + plan + " exists",
+                            ErrorContext.of("t", "createVm")));
                 case "busy":
                     return CompletableFuture.failedFuture(new BusyException("storage lock timeout", ErrorContext.of("t", "createVm")));
                 case "lost": // the request arrived and took effect (maybe late); the answer was lost
@@ -93,6 +111,10 @@ class ProvisioningFlowTest {
 
         @Override
         public CompletableFuture<Optional<String>> find(String plan, CreateAttempt<String> attempt, OperationRun run) {
+            if (findTimeouts.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                return CompletableFuture.failedFuture(new OperationTimeoutException("find had no answer within its read timeout",
+                        ErrorContext.of("t", "createVm")));
+            }
             return CompletableFuture.completedFuture(Optional.ofNullable(vmsByMarker.get(attempt.marker())));
         }
 
@@ -117,6 +139,9 @@ class ProvisioningFlowTest {
         @Override
         public CompletableFuture<Void> remove(String vm, OperationRun run) {
             removes.incrementAndGet();
+            if (removeHangs) {
+                return new CompletableFuture<>();
+            }
             if (removeFails) {
                 return CompletableFuture.failedFuture(new UnavailableException("host unreachable", ErrorContext.of("t", "createVm")));
             }
@@ -243,6 +268,49 @@ class ProvisioningFlowTest {
             Thread.sleep(20);
         }
         assertThat(server.vmsByMarker).isEmpty();
+        assertThat(server.removes).hasValue(1);
+    }
+
+    @Test
+    void aRetryThatFindsTheNameTakenByAnEarlierAttemptGoesOnWithThatVm() {
+        // Attempt 1's answer is lost and it lands only after the landing time: attempt 2 finds its name taken.
+        Server server = new Server().answers("lostUntilNext", "nameTaken");
+        VmInfo vm = create(server).join();
+        assertThat(vm.id().value()).isEqualTo("vm-1");
+        assertThat(server.creates).hasValue(2);
+        assertThat(server.vmsByMarker).hasSize(1);
+        assertThat(server.removes).hasValue(0);
+    }
+
+    @Test
+    void aNameTakenByAnotherCreateIsStillAConflict() {
+        Server server = new Server().answers("dropped", "nameTaken");
+        assertThatThrownBy(() -> create(server).join()).hasCauseInstanceOf(ConflictException.class);
+        assertThat(server.creates).hasValue(2);
+        assertThat(server.vmsByMarker).isEmpty();
+    }
+
+    @Test
+    void aLandingSearchWhoseProbeTimedOutProvesNothingAndSendsNothingAgain() {
+        // The find's own timeout is no "not found": the create's outcome stays unknown, so it is not sent again.
+        Server server = new Server().answers("dropped");
+        server.findTimeouts.set(1);
+        assertThatThrownBy(() -> create(server).join()).hasCauseInstanceOf(OperationTimeoutException.class);
+        assertThat(server.creates).hasValue(1);
+    }
+
+    @Test
+    void aRollbackThatOutlivesTheDeadlineDoesNotHoldTheCallersFuture() throws Exception {
+        // The step fails before the deadline; the removal never answers. The caller still hears by the deadline (plus
+        // the grace), with the step's own error and the VM named as left behind.
+        Server server = new Server();
+        server.failConfigure = true;
+        server.removeHangs = true;
+        CompletableFuture<VmInfo> f = create(server, Duration.ofMillis(300), Collections.synchronizedList(new ArrayList<>()));
+        java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> f.get(20, TimeUnit.SECONDS));
+        assertThat(e.getCause()).isInstanceOf(InvalidSpecException.class);
+        assertThat(((InvalidSpecException) e.getCause()).leftBehind()).containsExactly("VM vm-1");
         assertThat(server.removes).hasValue(1);
     }
 

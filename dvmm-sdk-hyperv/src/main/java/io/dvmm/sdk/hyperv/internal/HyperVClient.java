@@ -36,6 +36,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -193,15 +194,29 @@ final class HyperVClient implements AutoCloseable {
         });
     }
 
-    /** One attempt: a shell, then the command on the executor; the future fails at {@code timeout} in any case. */
+    /** Where one attempt is: waiting for a shell and a thread, its command handed to winrm4j, or given up unsent. */
+    private static final int WAITING = 0;
+    private static final int SENT = 1;
+    private static final int ABANDONED = 2;
+
+    /**
+     * One attempt: a shell, then the command on the executor; the future fails at {@code timeout} in any case. An
+     * attempt whose time runs out before its command was handed to winrm4j (every shell or thread busy, or the shell's
+     * Create unanswered) never sends it, and fails as not sent, so even a command that changes the host may be sent
+     * again; only one whose time runs out after that may still run on the host.
+     */
     private CompletableFuture<Outcome> attempt(ErrorContext ctx, HyperVScript script, String command, Map<String, String> env,
                                                long limit, Duration timeout) {
         CompletableFuture<Outcome> out = new CompletableFuture<>();
+        AtomicInteger state = new AtomicInteger(WAITING);
         ScheduledFuture<?> timer;
         try {
-            timer = scheduler.schedule(() -> out.completeExceptionally(new OperationTimeoutException(
-                    script.operation() + " had no complete answer within " + timeout + " (the command may still run on the host)",
-                    ctx)), Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS);
+            timer = scheduler.schedule(() -> out.completeExceptionally(state.compareAndSet(WAITING, ABANDONED)
+                    ? HyperVErrors.notSent(script.operation() + " was not sent within " + timeout
+                            + " (no WinRM shell or thread was free, or the shell did not open in time)", ctx, null)
+                    : new OperationTimeoutException(script.operation() + " had no complete answer within " + timeout
+                            + " (the command may still run on the host)", ctx)),
+                    Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             return Futures.failed(new UnavailableException("connection is closed", ctx, e));
         }
@@ -218,7 +233,7 @@ final class HyperVClient implements AutoCloseable {
                 return;
             }
             try {
-                executor.execute(() -> execute(ctx, script, command, env, limit, s, out));
+                executor.execute(() -> execute(ctx, script, command, env, limit, s, state, out));
             } catch (RejectedExecutionException ex) {
                 shells.release(s, s.shell);
                 out.completeExceptionally(new UnavailableException("connection is closed", ctx, ex));
@@ -227,22 +242,62 @@ final class HyperVClient implements AutoCloseable {
         return out;
     }
 
-    /** Blocking: opens the slot's shell if it has none, runs the command, gives the shell back. */
+    /**
+     * Blocking: opens the slot's shell if it has none, runs the command (unless the attempt gave up first), gives the
+     * shell back.
+     */
     private void execute(ErrorContext ctx, HyperVScript script, String command, Map<String, String> env, long limit,
-                         ShellPool.Slot slot, CompletableFuture<Outcome> out) {
+                         ShellPool.Slot slot, AtomicInteger state, CompletableFuture<Outcome> out) {
         long start = System.nanoTime();
         ShellCommand shell = slot.shell;
+        if (state.get() == ABANDONED) {
+            // It waited for a thread longer than its attempt may take: it is not sent now, after the caller moved on.
+            shells.release(slot, shell);
+            return;
+        }
         boolean fresh = shell == null;
         BoundedText stdout = new BoundedText(limit, true);
         BoundedText stderr = new BoundedText(STDERR_KEPT, false);
         try {
             if (shell == null) {
-                shell = transport.openShell(env);
+                try {
+                    shell = transport.openShell(env);
+                } catch (RuntimeException e) {
+                    shells.release(slot, null);
+                    HypervisorException mapped = HyperVErrors.fromTransport(e, ctx);
+                    report(ctx, script, 0, start, 0, -1, e.getClass().getSimpleName());
+                    LOG.debug("{}: no WinRM shell ({}); the command was not sent", script.operation(), HyperVErrors.brief(e));
+                    out.completeExceptionally(HyperVErrors.outcomeUnknown(mapped)
+                            ? HyperVErrors.notSent(script.operation() + " was not sent: the WinRM shell did not open: "
+                                    + mapped.getMessage(), ctx, mapped) : mapped);
+                    return;
+                }
+            }
+            if (!state.compareAndSet(WAITING, SENT)) {
+                // The shell opened after the attempt gave up: the command stays unsent, the shell serves the next one.
+                shells.release(slot, slot.dedicated ? null : shell);
+                if (slot.dedicated) {
+                    transport.closeShell(shell);
+                }
+                return;
             }
             int exit;
             try {
                 exit = shell.execute(command, stdout, stderr);
             } catch (RuntimeException e) {
+                Integer ended = exitOfEndedOutput(stdout);
+                if (ended != null) {
+                    // The whole output and its result line arrived; only what winrm4j sends after it (the Signal that
+                    // ends the command) failed. The outcome is known: the shell, in a state unknown, is not reused.
+                    LOG.debug("{}: the output arrived whole, then the WinRM exchange after it failed ({})", script.operation(),
+                            HyperVErrors.brief(e));
+                    commands.incrementAndGet();
+                    shells.release(slot, null);
+                    transport.closeShell(shell);
+                    report(ctx, script, 200, start, command.length(), stdout.size(), null);
+                    out.complete(new Outcome(ended, stdout.toString(), stderr.toString()));
+                    return;
+                }
                 if (fresh || !HyperVErrors.shellGone(e) || out.isDone()) {
                     throw e;
                 }
@@ -291,6 +346,35 @@ final class HyperVClient implements AutoCloseable {
             LOG.debug("{} failed after {} ms: {}", script.operation(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
                     HyperVErrors.brief(e));
             out.completeExceptionally(mapped);
+        }
+    }
+
+    /**
+     * The exit code of a command whose stdout ended (the host marks the stream's end in the Receive that also reports
+     * the command done) with exactly one result line: 0 when it says {@code ok}, else 1, as the prelude exits. The
+     * script prints that line last, so the outcome is known even when the exchange after it failed. Else {@code null}.
+     */
+    static Integer exitOfEndedOutput(BoundedText stdout) {
+        if (!stdout.ended() || stdout.exceeded()) {
+            return null;
+        }
+        String line = null;
+        for (String l : stdout.toString().split("\r?\n")) {
+            if (l.startsWith(HyperVScript.RESULT_MARKER)) {
+                if (line != null) {
+                    return null;
+                }
+                line = l.substring(HyperVScript.RESULT_MARKER.length()).strip();
+            }
+        }
+        if (line == null) {
+            return null;
+        }
+        try {
+            JsonNode root = JSON.readTree(Base64.getDecoder().decode(line));
+            return root != null && root.path("ok").isBoolean() ? (root.get("ok").asBoolean() ? 0 : 1) : null;
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
         }
     }
 
@@ -420,6 +504,7 @@ final class HyperVClient implements AutoCloseable {
         private final boolean failPastLimit;
         private long size;
         private boolean exceeded;
+        private volatile boolean ended;
 
         BoundedText(long limit, boolean failPastLimit) {
             this.limit = limit;
@@ -449,6 +534,12 @@ final class HyperVClient implements AutoCloseable {
         @Override
         public void close() {
             // winrm4j closes a stream at its end marker; the text stays
+            ended = true;
+        }
+
+        /** @return whether the host marked the stream's end */
+        boolean ended() {
+            return ended;
         }
 
         boolean exceeded() {

@@ -224,6 +224,24 @@ final class HyperVErrors {
     }
 
     /**
+     * A command that never reached the host: retryable, and carrying a {@link ConnectException} (the SDK's mark of a
+     * request that provably never left, {@link io.dvmm.sdk.spi.support.CallPolicy#neverSent}), so that even a command
+     * that changes the host is sent again and a create counts as not made.
+     *
+     * @param message what happened
+     * @param ctx provider and operation
+     * @param cause the failure that kept it from being sent, or {@code null}
+     * @return the exception
+     */
+    static UnavailableException notSent(String message, ErrorContext ctx, Throwable cause) {
+        ConnectException mark = new ConnectException("not sent");
+        if (cause != null) {
+            mark.initCause(cause);
+        }
+        return new UnavailableException(message, cause instanceof HypervisorException he ? he.context() : ctx, mark);
+    }
+
+    /**
      * @param error a command's failure
      * @return whether the command may or may not have run: its answer lost, late, cut off or garbled, or its request
      *         lost on the way (anything but the script's own answer, the host's refusal, or a connection refused)

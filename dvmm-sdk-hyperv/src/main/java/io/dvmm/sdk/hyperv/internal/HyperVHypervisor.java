@@ -65,7 +65,8 @@ public final class HyperVHypervisor extends AbstractHypervisor {
      * @param declared the properties the provider declares
      */
     public HyperVHypervisor(HypervisorConfig config, List<ProviderProperty> declared) {
-        super(HyperVProvider.TYPE, config);
+        // winrm4j blocks a thread per command, and at most one command runs per shell.
+        super(HyperVProvider.TYPE, config, (int) ProviderProperties.of(config, declared).number(HyperVProvider.SHELLS));
         this.props = ProviderProperties.of(config, declared);
         Duration read = config.readTimeout();
         // The WS-Man OperationTimeout (the host's long poll of one Receive) stays within the read timeout, and at most 30 s.

@@ -66,10 +66,24 @@ final class HyperVPower implements PowerSteps<HyperVPower.Target> {
      */
     private CompletableFuture<Void> confirmedStep(Target vm, HyperVScript script, Map<String, Object> args, OperationRun run,
                                                   Set<String> reached) {
+        return confirmed(vm.id, script, args, run, reached).thenAccept(after -> vm.after = after);
+    }
+
+    private CompletableFuture<HyperVWire.Vm> confirmed(VmId id, HyperVScript script, Map<String, Object> args, OperationRun run,
+                                                       Set<String> reached) {
         run.check();
         return hv.client.confirmed(run.operation(), script, args, run.deadline(), HyperVWire.Vm.class, null,
-                () -> settled(vm.id, run).thenApply(now -> reached.contains(now.state()) ? Optional.of(now) : Optional.empty()),
-                true).thenAccept(after -> vm.after = after);
+                () -> settled(id, run).thenApply(now -> reached.contains(now.state()) ? Optional.of(now) : Optional.empty()),
+                true);
+    }
+
+    /**
+     * {@code start}, its lost answer settled by looking as {@link #powerOn} does; for {@code createVm}'s power-on step.
+     *
+     * @return the VM as {@code start} (or the look) reported it, disks included
+     */
+    CompletableFuture<HyperVWire.Vm> start(VmId id, OperationRun run) {
+        return confirmed(id, HyperVScript.START, Map.of("id", id.value()), run, Set.of("Running"));
     }
 
     /** The VM once it is in a state of its own (not Starting, Stopping, Saving...). */

@@ -253,7 +253,16 @@ final class HyperVProvisioning implements ProvisioningSteps<HyperVProvisioning.P
 
     @Override
     public CompletableFuture<Plan> resolve(Plan plan, OperationRun run) {
-        return hv.knownInventory(OP, run.deadline()).thenCompose(inv -> {
+        // The inventory is read once for the creates that need it at the same time, within the budget of the first of
+        // them: when that read fails for a reason that may pass, this create joins (or starts) another read in its own.
+        return hv.knownInventory(OP, run.deadline()).exceptionallyCompose(e -> {
+            Throwable cause = Futures.unwrap(e);
+            if (cause instanceof io.dvmm.sdk.HypervisorException he && he.retryable() && !run.deadline().expired()) {
+                run.check();
+                return hv.knownInventory(OP, run.deadline());
+            }
+            return Futures.failed(cause);
+        }).thenCompose(inv -> {
             Optional<InvalidSpecException> miss = check(plan, inv, false);
             if (miss.isEmpty()) {
                 return CompletableFuture.completedFuture(plan);
@@ -558,8 +567,7 @@ final class HyperVProvisioning implements ProvisioningSteps<HyperVProvisioning.P
 
     @Override
     public CompletableFuture<Void> powerOn(Plan plan, Made m, OperationRun run) {
-        return hv.client.run(OP, HyperVScript.START, Map.of("id", m.id()), run.deadline(), HyperVWire.Vm.class, null)
-                .thenAccept(vm -> plan.latest = vm);
+        return new HyperVPower(hv).start(VmId.of(m.id()), run).thenAccept(vm -> plan.latest = vm);
     }
 
     /** Polls {@code guest-ips} (the adapters' addresses and the guest's KVP items) until a usable address shows. */
