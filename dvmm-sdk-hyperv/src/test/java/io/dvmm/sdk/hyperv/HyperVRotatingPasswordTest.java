@@ -231,9 +231,18 @@ class HyperVRotatingPasswordTest {
             assertThat(await(hv.listVms())).hasSize(2);
             // Basic: the Command refused, read again, sent again; then Receive and Signal. NTLM: the new connection's
             // handshake (the Receive's) refused, read again, authenticated with it.
-            assertThat(vault.reads.get() - before).isEqualTo(path.basic() ? 4 : 2);
-            assertThat(refusals() - refused).as("the refused login (and for NTLM, both handshakes' 401s)")
-                    .isEqualTo(path.basic() ? 1 : 5);
+            if (path.basic()) {
+                assertThat(vault.reads.get() - before).isEqualTo(4);
+                assertThat(refusals() - refused).as("the refused login").isEqualTo(1);
+            } else {
+                // The refused handshake (three 401s) and the good one (two), plus any further connection the pool opened
+                // meanwhile on a loaded machine: two 401s and one read each.
+                long extra = (refusals() - refused - 5) / 2;
+                assertThat(refusals() - refused).as("the refused login and both handshakes' 401s").isGreaterThanOrEqualTo(5)
+                        .isOdd();
+                assertThat((long) (vault.reads.get() - before)).as("the refused read, the re-read, one per further handshake")
+                        .isEqualTo(2 + extra);
+            }
             assertThat(sim.count(HyperVSimulator.COMMAND) - commands).as("the command reached the host once").isEqualTo(1);
             assertThat(sim.scriptCount("list-vms")).isEqualTo(1);
         }
@@ -264,10 +273,16 @@ class HyperVRotatingPasswordTest {
 
             vault.current.set(rotated);             // the vault catches up: the same connection carries on
             before = vault.reads.get();
+            long refusedAfterFailure = refusals();
             assertThat(await(hv.listVms())).hasSize(2);
             // Basic: the kept shell's Command hears "shell not found"; Create, Command, Receive, Signal on a new one.
             // NTLM: one handshake.
-            assertThat(vault.reads.get() - before).isEqualTo(path.basic() ? 5 : 1);
+            if (path.basic()) {
+                assertThat(vault.reads.get() - before).isEqualTo(5);
+            } else {
+                assertThat((long) (vault.reads.get() - before)).as("one read per handshake the host saw")
+                        .isEqualTo((refusals() - refusedAfterFailure) / 2).isGreaterThanOrEqualTo(1);
+            }
             assertThat(sim.count(HyperVSimulator.CREATE) - creates).isEqualTo(1);
         }
     }
