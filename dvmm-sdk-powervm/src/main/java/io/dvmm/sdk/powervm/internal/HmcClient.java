@@ -55,6 +55,7 @@ final class HmcClient {
     private static final Logger LOG = LoggerFactory.getLogger(HmcClient.class);
     static final int DEFAULT_PORT = 12443;
     private static final MediaType OCTETS = MediaType.get("application/octet-stream");
+    private static final com.fasterxml.jackson.core.JsonFactory JSON = new com.fasterxml.jackson.core.JsonFactory();
 
     /** Whether a request may be sent again after a failure that leaves its outcome open. */
     enum Resend {
@@ -340,6 +341,8 @@ final class HmcClient {
                         mcType = type;
                     }
                     if (response.isSuccessful()) {
+                        // A garbled answer fails here, inside the attempt, where a request that may be repeated is.
+                        requireWellFormed(bytes, response.header("Content-Type"), what, ctx);
                         complete(result, new Answer(response.code(), response.header("ETag"), response.header("Date"), type,
                                 bytes, what), null);
                     } else {
@@ -349,7 +352,8 @@ final class HmcClient {
                     report(ctx, method, path, response.code(), start, sent, -1, e.getClass().getSimpleName());
                     complete(result, null, HmcErrors.fromIo(what, e, ctx));
                 } catch (HypervisorException e) {
-                    report(ctx, method, path, response.code(), start, sent, -1, "too large");
+                    report(ctx, method, path, response.code(), start, sent, -1, e instanceof ProtocolException
+                            && e.getMessage().contains("larger than") ? "too large" : "malformed");
                     complete(result, null, e);
                 }
             }
@@ -380,6 +384,29 @@ final class HmcClient {
                     RequestBodies.outline(sent));
         }
         return e;
+    }
+
+    /**
+     * Reads an XML or JSON answer through once: one that is not well-formed fails as a retryable
+     * {@link ProtocolException} while the request may still be sent again, rather than later, in the
+     * step that binds it.
+     */
+    static void requireWellFormed(byte[] body, String contentType, String what, ErrorContext ctx) {
+        if (body.length == 0 || contentType == null) {
+            return;
+        }
+        String type = contentType.toLowerCase(java.util.Locale.ROOT);
+        if (type.contains("xml")) {
+            HmcXml.requireWellFormed(body, what, ctx);
+        } else if (type.contains("json")) {
+            try (com.fasterxml.jackson.core.JsonParser p = JSON.createParser(body)) {
+                while (p.nextToken() != null) {
+                    // through to the end
+                }
+            } catch (IOException e) {
+                throw new ProtocolException(what + ": the answer is not well-formed JSON: " + e.getMessage(), ctx, true, e);
+            }
+        }
     }
 
     private void complete(CompletableFuture<Answer> f, Answer value, Throwable error) {

@@ -257,6 +257,35 @@ final class HmcXml {
         }
     }
 
+    /**
+     * Reads an answer through once, without binding it, so that a garbled one fails while its
+     * request may still be sent again (the typed reading comes later, past the retry path).
+     *
+     * @param xml an answer's body, not empty
+     * @param what the request, for errors
+     * @param ctx provider and operation, for errors
+     * @throws ProtocolException (retryable) when it is not well-formed XML, or declares a DTD
+     */
+    static void requireWellFormed(byte[] xml, String what, ErrorContext ctx) {
+        try {
+            XMLStreamReader r = INPUT.createXMLStreamReader(new ByteArrayInputStream(xml));
+            try {
+                while (r.hasNext()) {
+                    if (r.next() == XMLStreamConstants.DTD) {
+                        throw refused(what, ctx);
+                    }
+                }
+            } finally {
+                r.close();
+            }
+        } catch (XMLStreamException | RuntimeException e) {
+            if (e instanceof ProtocolException p) {
+                throw p;
+            }
+            throw new ProtocolException(what + ": the answer is not well-formed XML: " + e.getMessage(), ctx, true, e);
+        }
+    }
+
     private static XMLStreamReader reader(byte[] xml) throws XMLStreamException {
         return new HrefOnly(INPUT.createXMLStreamReader(new ByteArrayInputStream(xml)));
     }

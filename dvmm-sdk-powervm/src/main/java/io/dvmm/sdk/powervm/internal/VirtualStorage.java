@@ -262,22 +262,26 @@ final class VirtualStorage {
         return new Served(uuid, d.self(), group, a.etag() != null ? a.etag() : d.etag(), d.body(), System.nanoTime());
     }
 
-    /** Runs tasks of one key one after the other, without holding a thread while one waits. */
+    /**
+     * Runs tasks of one key one after the other, without holding a thread while one waits. The queue is
+     * one atomic swap of the key's tail, and nothing runs inside the map's own update: a task that
+     * completes at once (nothing to do) would otherwise remove its tail from within that update,
+     * which {@link ConcurrentHashMap} refuses ("Recursive update"), and its caller would never hear.
+     */
     private <T> CompletableFuture<T> serial(String key, Supplier<CompletableFuture<T>> task) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        CompletableFuture<?> before = tails.put(key, done);
         CompletableFuture<T> result = new CompletableFuture<>();
-        tails.compute(key, (k, previous) -> {
-            CompletableFuture<?> before = previous == null ? CompletableFuture.completedFuture(null) : previous;
-            CompletableFuture<T> mine = before.handle((x, e) -> null).thenCompose(x -> Futures.guard(task));
-            mine.whenComplete((v, e) -> {
-                tails.remove(k, mine);
-                if (e == null) {
-                    result.complete(v);
-                } else {
-                    result.completeExceptionally(Futures.unwrap(e));
-                }
-            });
-            return mine;
-        });
+        (before == null ? CompletableFuture.completedFuture(null) : before).handle((x, e) -> null)
+                .thenCompose(x -> Futures.guard(task)).whenComplete((v, e) -> {
+                    tails.remove(key, done);
+                    done.complete(null);
+                    if (e == null) {
+                        result.complete(v);
+                    } else {
+                        result.completeExceptionally(Futures.unwrap(e));
+                    }
+                });
         return result;
     }
 

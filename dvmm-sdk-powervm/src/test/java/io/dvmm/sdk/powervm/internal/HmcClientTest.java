@@ -136,13 +136,17 @@ class HmcClientTest {
                 + "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><id>&x;</id><content type=\"x\"><LogicalPartition xmlns=\""
                 + HmcXml.UOM_NS + "\"><PartitionName>&x;</PartitionName></LogicalPartition></content></entry></feed>";
         start(r -> SimResponse.ok(HmcXml.ATOM, xxe.getBytes(StandardCharsets.UTF_8)));
-        CompletableFuture<HmcClient.Answer> read = client.get("listVms", HmcPath.uom("LogicalPartition"), null);
-        HmcClient.Answer a = read.get(20, TimeUnit.SECONDS);
+        // The client refuses the answer as it arrives (and does not ask again); every parser refuses it too.
+        Throwable refused = failure(client.get("listVms", HmcPath.uom("LogicalPartition"), null));
+        assertThat(refused).isInstanceOf(ProtocolException.class).hasMessageContaining("DTD").hasMessageNotContaining("TOP-SECRET");
+        assertThat(((ProtocolException) refused).retryable()).isFalse();
+        assertThat(seen).containsOnlyOnce("GET /rest/api/uom/LogicalPartition");
+        byte[] body = xxe.getBytes(StandardCharsets.UTF_8);
         ErrorContext ctx = ErrorContext.of("powervm", "listVms");
         for (Runnable parse : List.<Runnable>of(
-                () -> HmcXml.entries(a.body(), HmcObjects.LogicalPartition.class, null, a.what(), ctx),
-                () -> HmcXml.object(a.body(), HmcObjects.LogicalPartition.class, a.what(), ctx),
-                () -> DocumentPatch.entries(a.body(), null, a.what(), ctx))) {
+                () -> HmcXml.entries(body, HmcObjects.LogicalPartition.class, null, "GET x", ctx),
+                () -> HmcXml.object(body, HmcObjects.LogicalPartition.class, "GET x", ctx),
+                () -> DocumentPatch.entries(body, null, "GET x", ctx))) {
             try {
                 parse.run();
                 throw new AssertionError("a DTD was read");
@@ -214,5 +218,42 @@ class HmcClientTest {
         assertThat(e).isInstanceOf(AuthenticationException.class).hasMessageContaining("not repeated");
         assertThat(logons).isEqualTo(3);
         assertThat(e.getMessage()).doesNotContain("s3cret-passw0rd");
+    }
+    /**
+     * A garbled answer (a proxy or a broken connection in between) fails inside the attempt: a read
+     * is read again, where before the garbage came back as the answer and failed the step that bound it.
+     */
+    @Test
+    void aGarbledAnswerToAReadIsReadAgain() throws Exception {
+        int[] calls = {0};
+        String entry = "<entry xmlns=\"http://www.w3.org/2005/Atom\"><id>A1</id><content type=\"x\"><LogicalPartition xmlns=\""
+                + HmcXml.UOM_NS + "\"><PartitionName>vm-1</PartitionName></LogicalPartition></content></entry>";
+        start(r -> ++calls[0] == 1 ? SimResponse.ok(HmcXml.ATOM, "<<garbage \u0000 not what was asked>>".getBytes(StandardCharsets.UTF_8))
+                : SimResponse.ok(HmcXml.ATOM, entry.getBytes(StandardCharsets.UTF_8)));
+        HmcClient.Answer a = client.get("getVm", HmcPath.uom("LogicalPartition", "A1"), null).get(20, TimeUnit.SECONDS);
+        assertThat(calls[0]).isEqualTo(2);
+        assertThat(HmcXml.entry(a.body(), HmcObjects.LogicalPartition.class, null, a.what(), ErrorContext.EMPTY).content().name())
+                .isEqualTo("vm-1");
+    }
+
+    @Test
+    void aGarbledAnswerToACreateIsAFailureAndTheCreateIsNotSentAgain() throws Exception {
+        start(r -> SimResponse.ok(HmcXml.ATOM, "<<garbage>>".getBytes(StandardCharsets.UTF_8)));
+        Throwable e = failure(client.put("createVm", HmcPath.uom("ManagedSystem", "m", "LogicalPartition"),
+                HmcXml.UOM_TYPE + "LogicalPartition", "<LogicalPartition/>".getBytes(StandardCharsets.UTF_8),
+                HmcClient.Resend.REFUSED_ONLY, null));
+        assertThat(e).isInstanceOf(ProtocolException.class).hasMessageContaining("not well-formed XML");
+        assertThat(seen).containsOnlyOnce("PUT /rest/api/uom/ManagedSystem/m/LogicalPartition");
+    }
+
+    @Test
+    void aGarbledJsonAnswerIsReadAgain() throws Exception {
+        int[] calls = {0};
+        start(r -> ++calls[0] == 1 ? SimResponse.ok("application/json", "{\"PartitionState\": <<garbage".getBytes(StandardCharsets.UTF_8))
+                : SimResponse.ok("application/json", "{\"PartitionState\":\"running\"}".getBytes(StandardCharsets.UTF_8)));
+        HmcClient.Answer a = client.quick("waitForGuestIp", HmcPath.uom("LogicalPartition", "A1", "quick", "All"), null)
+                .get(20, TimeUnit.SECONDS);
+        assertThat(calls[0]).isEqualTo(2);
+        assertThat(new String(a.body(), StandardCharsets.UTF_8)).contains("running");
     }
 }
