@@ -135,7 +135,7 @@ public abstract class AbstractHypervisor implements Hypervisor {
         this.poller = new Poller(scheduler);
         this.calls = blockingThreads > 0 ? new CallPolicy(providerType, config, scheduler, blockingThreads)
                 : new CallPolicy(providerType, config, scheduler);
-        this.runner = new OperationRunner(providerType, scheduler, poller, config.operationTimeout());
+        this.runner = new OperationRunner(providerType, scheduler, poller, config.operationTimeout(), executor);
     }
 
     private static ThreadFactory daemon(String prefix) {

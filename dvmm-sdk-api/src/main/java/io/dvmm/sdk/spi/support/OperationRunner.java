@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -43,6 +44,7 @@ public final class OperationRunner {
     private final ScheduledExecutorService scheduler;
     private final Poller poller;
     private final Duration cleanupBudget;
+    private final Executor work;
 
     /**
      * @param provider the provider type
@@ -51,6 +53,21 @@ public final class OperationRunner {
      * @param cleanupBudget how long a rollback may take
      */
     public OperationRunner(String provider, ScheduledExecutorService scheduler, Poller poller, Duration cleanupBudget) {
+        this(provider, scheduler, poller, cleanupBudget, Runnable::run);
+    }
+
+    /**
+     * @param provider the provider type
+     * @param scheduler runs the deadline timers
+     * @param poller the connection's wait loop
+     * @param cleanupBudget how long a rollback may take
+     * @param work where a rollback starts, so that its first steps (a provider may patch a large
+     *             document before its first request) never hold the scheduler, whose timers answer
+     *             other callers at their deadlines
+     */
+    public OperationRunner(String provider, ScheduledExecutorService scheduler, Poller poller, Duration cleanupBudget,
+                           Executor work) {
+        this.work = work;
         this.provider = provider;
         this.scheduler = scheduler;
         this.poller = poller;
@@ -108,7 +125,13 @@ public final class OperationRunner {
         LOG.info("{} failed ({}); removing what it made: {}", run.operation(), failure.toString(),
                 undos.stream().map(OperationRun.Undo::resource).toList());
         OperationRun cleanup = run.forCleanup(cleanupBudget);
-        Rollback.undo(run, undos, cleanup).whenComplete((left, e) -> {
+        CompletableFuture<CleanupFailedException> undone;
+        try {
+            undone = CompletableFuture.supplyAsync(() -> Rollback.undo(run, undos, cleanup), work).thenCompose(f -> f);
+        } catch (RejectedExecutionException e) {
+            undone = Rollback.undo(run, undos, cleanup);
+        }
+        undone.whenComplete((left, e) -> {
             CleanupFailedException leftover = left;
             if (e != null) {
                 leftover = new CleanupFailedException(undos.stream().map(OperationRun.Undo::resource).toList(),
